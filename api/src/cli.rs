@@ -1,0 +1,140 @@
+//! The command line: `antoan` serves by default; subcommands migrate,
+//! create the first administrator, rotate the QR signing keys and print
+//! the OpenAPI document.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::{Role, password};
+use crate::config::{Mode, Settings};
+use crate::db::{self, Db, accounts};
+use crate::qr::keys::KeyRing;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "antoan",
+    version,
+    about = "Ho Chi Minh City's COVID-19 QR check-in and health-status service"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web UI (the default).
+    Serve,
+    /// Apply pending database migrations and seed the reference data, then exit.
+    Migrate,
+    /// Create a city administrator account.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        /// Read the password from the first line of standard input instead of
+        /// generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Create a new QR signing key; the old ones keep verifying codes they signed.
+    RotateKeys,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+/// Runs a subcommand other than `serve`; what it prints goes to standard
+/// output, never to the log.
+pub fn run_command(command: Command, settings: Settings) -> Result<(), String> {
+    match command {
+        Command::Serve => Err("serve is handled by main".into()),
+        Command::Openapi => {
+            print!(
+                "{}",
+                crate::openapi::document_json().map_err(|err| err.to_string())?
+            );
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = Db::connect(&settings.database_url, 1, settings.pool_timeout)?;
+            let mut conn = db.get().map_err(|err| err.to_string())?;
+            let applied = db::migrate(&mut conn).map_err(|err| err.to_string())?;
+            db::reference::seed(&mut conn).map_err(|err| err.to_string())?;
+            println!(
+                "applied {} migration(s) on {}; reference data is loaded",
+                applied.len(),
+                db.backend()
+            );
+            Ok(())
+        }
+        Command::RotateKeys => {
+            let mut ring =
+                KeyRing::load(&settings.keys_dir, true).map_err(|err| err.to_string())?;
+            let kid = ring
+                .rotate(&settings.keys_dir)
+                .map_err(|err| err.to_string())?
+                .kid
+                .clone();
+            println!(
+                "new signing key {kid} in {}; restart the servers to sign with it",
+                settings.keys_dir.display()
+            );
+            Ok(())
+        }
+        Command::CreateAdmin {
+            username,
+            password_stdin,
+        } => create_admin(&settings, &username, password_stdin),
+    }
+}
+
+fn create_admin(settings: &Settings, username: &str, password_stdin: bool) -> Result<(), String> {
+    let username = username.trim().to_lowercase();
+    if username.len() < 3 {
+        return Err("the username needs at least 3 characters".into());
+    }
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|err| err.to_string())?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (db::readable_code(16), true)
+    };
+    if password.chars().count() < 10 {
+        return Err("the password needs at least 10 characters".into());
+    }
+    if settings.mode == Mode::Production && generated && !std::io::stdout().is_terminal() {
+        return Err("in production, pass the password with --password-stdin".into());
+    }
+
+    let db = Db::connect(&settings.database_url, 1, settings.pool_timeout)?;
+    let mut conn = db.get().map_err(|err| err.to_string())?;
+    db::migrate(&mut conn).map_err(|err| err.to_string())?;
+    db::reference::seed(&mut conn).map_err(|err| err.to_string())?;
+    accounts::insert(
+        &mut conn,
+        accounts::NewAccount {
+            public_id: db::new_public_id(),
+            username: username.clone(),
+            password_hash: password::hash(&password).map_err(|err| err.to_string())?,
+            role: Role::CityAdmin.as_str().to_owned(),
+            ward_code: None,
+            organization_id: None,
+            checkpoint_id: None,
+            person_id: None,
+            active: true,
+            created_at: db::now(),
+        },
+    )
+    .map_err(|err| err.problem().detail)?;
+    if generated {
+        println!("created administrator {username} with password {password}");
+        println!("keep it safe: it is shown only once");
+    } else {
+        println!("created administrator {username}");
+    }
+    Ok(())
+}

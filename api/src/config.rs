@@ -1,0 +1,279 @@
+//! Typed configuration from environment variables (documented in
+//! `.env.example`). Safe defaults serve the embedded mode; production mode
+//! refuses to start without explicit secrets.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::db::DatabaseUrl;
+
+/// A value that must never reach a log line or a debug print.
+#[derive(Clone)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Development keeps data and secrets under the data directory; production
+/// takes them only from the environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the service reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub mode: Mode,
+    pub database_url: DatabaseUrl,
+    /// Where the embedded database, the signing keys and the token secret live.
+    pub data_dir: PathBuf,
+    /// Where the signing keys live; defaults to `<data_dir>/keys`.
+    pub keys_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// The address people's browsers use, for links printed in location QR codes.
+    pub public_url: String,
+    /// The secret that signs access tokens; read from the data directory when unset.
+    pub token_secret: Option<Secret<String>>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// The longest offline window signed into a personal QR.
+    pub qr_validity_cap: Duration,
+    pub pool_size: u32,
+    pub pool_timeout: Duration,
+    pub log_format: LogFormat,
+    /// The built web UI, served at `/` when the folder exists.
+    pub web_ui_dir: PathBuf,
+}
+
+/// A setting that could not be read, named so the operator can fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+impl Settings {
+    /// Reads the settings from the process environment (after `.env`, if any).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup`, so tests need not touch the environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+
+        let mode = match get("ANTOAN_ENV").as_deref() {
+            None | Some("development") => Mode::Development,
+            Some("production") => Mode::Production,
+            Some(other) => {
+                return Err(error(
+                    "ANTOAN_ENV",
+                    format!("expected development or production, got {other}"),
+                ));
+            }
+        };
+        let data_dir = PathBuf::from(get("ANTOAN_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match get("DATABASE_URL") {
+            Some(url) => {
+                DatabaseUrl::parse(&url).map_err(|message| error("DATABASE_URL", message))?
+            }
+            None if mode == Mode::Production => {
+                return Err(error(
+                    "DATABASE_URL",
+                    "production mode needs an explicit database".into(),
+                ));
+            }
+            None => DatabaseUrl::Sqlite(data_dir.join("antoan.db")),
+        };
+        let keys_dir = get("ANTOAN_KEYS_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("keys"));
+        let token_secret = get("ANTOAN_TOKEN_SECRET").map(Secret::new);
+        if let Some(secret) = &token_secret
+            && secret.expose().len() < 32
+        {
+            return Err(error(
+                "ANTOAN_TOKEN_SECRET",
+                "must be at least 32 characters".into(),
+            ));
+        }
+        if mode == Mode::Production {
+            if token_secret.is_none() {
+                return Err(error(
+                    "ANTOAN_TOKEN_SECRET",
+                    "production mode needs an explicit secret".into(),
+                ));
+            }
+            if get("ANTOAN_KEYS_DIR").is_none() {
+                return Err(error(
+                    "ANTOAN_KEYS_DIR",
+                    "production mode needs an explicit key folder".into(),
+                ));
+            }
+        }
+
+        let listen_text = get("ANTOAN_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_text.parse().map_err(|err| {
+            error(
+                "ANTOAN_LISTEN",
+                format!("{listen_text:?} is not host:port ({err})"),
+            )
+        })?;
+        let public_url = get("ANTOAN_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let log_format = match get("ANTOAN_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(error(
+                    "ANTOAN_LOG_FORMAT",
+                    format!("expected text or json, got {other}"),
+                ));
+            }
+        };
+        let default_pool = match database_url {
+            DatabaseUrl::Postgres(_) => 16,
+            DatabaseUrl::Sqlite(_) => 8,
+        };
+
+        Ok(Self {
+            mode,
+            database_url,
+            data_dir,
+            keys_dir,
+            listen,
+            public_url,
+            token_secret,
+            access_token_ttl: Duration::from_secs(number(
+                &get,
+                "ANTOAN_ACCESS_TOKEN_TTL_SECONDS",
+                900,
+            )?),
+            refresh_token_ttl: Duration::from_secs(
+                number(&get, "ANTOAN_REFRESH_TOKEN_TTL_DAYS", 30)? * 86_400,
+            ),
+            qr_validity_cap: Duration::from_secs(
+                number(&get, "ANTOAN_QR_VALIDITY_DAYS", 7)? * 86_400,
+            ),
+            pool_size: u32::try_from(number(&get, "ANTOAN_DB_POOL_SIZE", default_pool)?)
+                .map_err(|_| error("ANTOAN_DB_POOL_SIZE", "too large".into()))?,
+            pool_timeout: Duration::from_secs(number(&get, "ANTOAN_DB_POOL_TIMEOUT_SECONDS", 5)?),
+            log_format,
+            web_ui_dir: PathBuf::from(
+                get("ANTOAN_WEB_UI_DIR").unwrap_or_else(|| "web-ui/dist".into()),
+            ),
+        })
+    }
+}
+
+fn error(name: &'static str, message: String) -> ConfigError {
+    ConfigError { name, message }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(value) if value > 0 => Ok(value),
+            _ => Err(error(
+                name,
+                format!("expected a positive whole number, got {text:?}"),
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn embedded_default_is_sqlite_under_data() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("data/antoan.db"))
+        );
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.mode, Mode::Development);
+    }
+
+    #[test]
+    fn postgres_is_chosen_by_scheme() {
+        let s = settings(&[("DATABASE_URL", "postgres://127.0.0.1/test")]).unwrap();
+        assert_eq!(s.database_url.backend(), "postgresql");
+        let err = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(err.name, "DATABASE_URL");
+    }
+
+    #[test]
+    fn production_refuses_implicit_secrets() {
+        let err = settings(&[
+            ("ANTOAN_ENV", "production"),
+            ("DATABASE_URL", "postgres://h/db"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.name, "ANTOAN_TOKEN_SECRET");
+        let secret = "0123456789abcdef0123456789abcdef";
+        let err = settings(&[
+            ("ANTOAN_ENV", "production"),
+            ("DATABASE_URL", "postgres://h/db"),
+            ("ANTOAN_TOKEN_SECRET", secret),
+        ])
+        .unwrap_err();
+        assert_eq!(err.name, "ANTOAN_KEYS_DIR");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = settings(&[("ANTOAN_TOKEN_SECRET", "0123456789abcdef0123456789abcdef")]).unwrap();
+        assert!(!format!("{s:?}").contains("0123456789abcdef"));
+    }
+
+    #[test]
+    fn bad_numbers_name_their_variable() {
+        let err = settings(&[("ANTOAN_QR_VALIDITY_DAYS", "seven")]).unwrap_err();
+        assert_eq!(err.name, "ANTOAN_QR_VALIDITY_DAYS");
+    }
+}

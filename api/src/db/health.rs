@@ -1,0 +1,238 @@
+//! A person's health records: vaccination doses, recoveries, test results
+//! and health declarations, each stored as its own event.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{health_declarations, recoveries, test_results, vaccinations, vaccines};
+use crate::error::ApiError;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = vaccinations)]
+pub struct Vaccination {
+    pub id: i64,
+    pub public_id: String,
+    pub person_id: i64,
+    pub vaccine_code: String,
+    pub dose_number: i32,
+    pub administered_on: NaiveDate,
+    pub place: Option<String>,
+    pub lot: Option<String>,
+    pub source: String,
+    pub source_record_id: Option<String>,
+    pub recorded_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = vaccinations)]
+pub struct NewVaccination {
+    pub public_id: String,
+    pub person_id: i64,
+    pub vaccine_code: String,
+    pub dose_number: i32,
+    pub administered_on: NaiveDate,
+    pub place: Option<String>,
+    pub lot: Option<String>,
+    pub source: String,
+    pub source_record_id: Option<String>,
+    pub recorded_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = recoveries)]
+pub struct Recovery {
+    pub id: i64,
+    pub public_id: String,
+    pub person_id: i64,
+    pub positive_on: NaiveDate,
+    pub recovered_on: NaiveDate,
+    pub certificate_number: Option<String>,
+    pub recorded_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = recoveries)]
+pub struct NewRecovery {
+    pub public_id: String,
+    pub person_id: i64,
+    pub positive_on: NaiveDate,
+    pub recovered_on: NaiveDate,
+    pub certificate_number: Option<String>,
+    pub recorded_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = test_results)]
+pub struct TestResult {
+    pub id: i64,
+    pub public_id: String,
+    pub person_id: i64,
+    pub kind: String,
+    pub sampled_at: NaiveDateTime,
+    pub positive: bool,
+    pub facility: Option<String>,
+    pub recorded_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = test_results)]
+pub struct NewTestResult {
+    pub public_id: String,
+    pub person_id: i64,
+    pub kind: String,
+    pub sampled_at: NaiveDateTime,
+    pub positive: bool,
+    pub facility: Option<String>,
+    pub recorded_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = health_declarations)]
+pub struct HealthDeclaration {
+    pub id: i64,
+    pub public_id: String,
+    pub person_id: i64,
+    pub declared_at: NaiveDateTime,
+    pub symptoms: String,
+    pub contact_with_case: bool,
+    pub recent_travel: bool,
+    pub note: Option<String>,
+    pub declared_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = health_declarations)]
+pub struct NewHealthDeclaration {
+    pub public_id: String,
+    pub person_id: i64,
+    pub declared_at: NaiveDateTime,
+    pub symptoms: String,
+    pub contact_with_case: bool,
+    pub recent_travel: bool,
+    pub note: Option<String>,
+    pub declared_by_account_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A dose with what the status rules need to know about its vaccine.
+#[derive(Clone, Debug, Queryable)]
+pub struct DoseFacts {
+    pub vaccination: Vaccination,
+    pub vaccine_name: String,
+    pub primary_doses: i32,
+}
+
+/// Records a dose; a dose number the person already has is a 409.
+pub fn insert_vaccination(
+    conn: &mut DbConnection,
+    dose: &NewVaccination,
+) -> Result<Vaccination, ApiError> {
+    match diesel::insert_into(vaccinations::table)
+        .values(dose)
+        .execute(conn)
+    {
+        Err(err) if super::is_unique_violation(&err) => Err(ApiError::conflict(
+            "duplicate_dose",
+            format!(
+                "Dose {} is already recorded for this person; correct it instead of adding it again.",
+                dose.dose_number
+            ),
+        )),
+        other => other.map_err(ApiError::from),
+    }?;
+    Ok(vaccinations::table
+        .filter(vaccinations::public_id.eq(&dose.public_id))
+        .select(Vaccination::as_select())
+        .first(conn)?)
+}
+
+pub fn doses(conn: &mut DbConnection, person_id: i64) -> Result<Vec<DoseFacts>, ApiError> {
+    Ok(vaccinations::table
+        .inner_join(vaccines::table)
+        .filter(vaccinations::person_id.eq(person_id))
+        .order((vaccinations::administered_on, vaccinations::dose_number))
+        .select((
+            Vaccination::as_select(),
+            vaccines::name,
+            vaccines::primary_doses,
+        ))
+        .load::<(Vaccination, String, i32)>(conn)?
+        .into_iter()
+        .map(|(vaccination, vaccine_name, primary_doses)| DoseFacts {
+            vaccination,
+            vaccine_name,
+            primary_doses,
+        })
+        .collect())
+}
+
+pub fn insert_recovery(
+    conn: &mut DbConnection,
+    recovery: &NewRecovery,
+) -> Result<Recovery, ApiError> {
+    diesel::insert_into(recoveries::table)
+        .values(recovery)
+        .execute(conn)?;
+    Ok(recoveries::table
+        .filter(recoveries::public_id.eq(&recovery.public_id))
+        .select(Recovery::as_select())
+        .first(conn)?)
+}
+
+pub fn recoveries(conn: &mut DbConnection, person_id: i64) -> Result<Vec<Recovery>, ApiError> {
+    Ok(recoveries::table
+        .filter(recoveries::person_id.eq(person_id))
+        .order((recoveries::recovered_on, recoveries::id))
+        .select(Recovery::as_select())
+        .load(conn)?)
+}
+
+pub fn insert_test(conn: &mut DbConnection, test: &NewTestResult) -> Result<TestResult, ApiError> {
+    diesel::insert_into(test_results::table)
+        .values(test)
+        .execute(conn)?;
+    Ok(test_results::table
+        .filter(test_results::public_id.eq(&test.public_id))
+        .select(TestResult::as_select())
+        .first(conn)?)
+}
+
+pub fn tests(conn: &mut DbConnection, person_id: i64) -> Result<Vec<TestResult>, ApiError> {
+    Ok(test_results::table
+        .filter(test_results::person_id.eq(person_id))
+        .order((test_results::sampled_at, test_results::id))
+        .select(TestResult::as_select())
+        .load(conn)?)
+}
+
+pub fn insert_declaration(
+    conn: &mut DbConnection,
+    declaration: &NewHealthDeclaration,
+) -> Result<HealthDeclaration, ApiError> {
+    diesel::insert_into(health_declarations::table)
+        .values(declaration)
+        .execute(conn)?;
+    Ok(health_declarations::table
+        .filter(health_declarations::public_id.eq(&declaration.public_id))
+        .select(HealthDeclaration::as_select())
+        .first(conn)?)
+}
+
+pub fn declarations(
+    conn: &mut DbConnection,
+    person_id: i64,
+) -> Result<Vec<HealthDeclaration>, ApiError> {
+    Ok(health_declarations::table
+        .filter(health_declarations::person_id.eq(person_id))
+        .order((health_declarations::declared_at, health_declarations::id))
+        .select(HealthDeclaration::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,236 @@
+//! The database schema, written by hand once for both backends: the ids are
+//! `BigInt` everywhere, which SQLite's `INTEGER PRIMARY KEY` also satisfies.
+
+diesel::table! {
+    districts (code) {
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    wards (code) {
+        code -> Text,
+        name -> Text,
+        district_code -> Text,
+        former_district -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    vaccines (code) {
+        code -> Text,
+        name -> Text,
+        manufacturer -> Text,
+        primary_doses -> Integer,
+        eu_product_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    status_policies (id) {
+        id -> BigInt,
+        version -> Text,
+        effective_from -> Date,
+        description -> Text,
+        rules -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        public_id -> Text,
+        code -> Text,
+        tax_code -> Text,
+        name -> Text,
+        address -> Text,
+        ward_code -> Text,
+        sector -> Text,
+        contact_phone -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> BigInt,
+        public_id -> Text,
+        qid -> Text,
+        document_kind -> Text,
+        document_number -> Text,
+        full_name -> Text,
+        folded_name -> Text,
+        birth_date -> Date,
+        gender -> Integer,
+        phone -> Nullable<Text>,
+        health_insurance_number -> Nullable<Text>,
+        ward_code -> Text,
+        address -> Nullable<Text>,
+        declared_by_person_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    checkpoints (id) {
+        id -> BigInt,
+        public_id -> Text,
+        organization_id -> BigInt,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    location_codes (code) {
+        code -> Text,
+        checkpoint_id -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        public_id -> Text,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        ward_code -> Nullable<Text>,
+        organization_id -> Nullable<BigInt>,
+        checkpoint_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        token_hash -> Text,
+        family -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vaccinations (id) {
+        id -> BigInt,
+        public_id -> Text,
+        person_id -> BigInt,
+        vaccine_code -> Text,
+        dose_number -> Integer,
+        administered_on -> Date,
+        place -> Nullable<Text>,
+        lot -> Nullable<Text>,
+        source -> Text,
+        source_record_id -> Nullable<Text>,
+        recorded_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recoveries (id) {
+        id -> BigInt,
+        public_id -> Text,
+        person_id -> BigInt,
+        positive_on -> Date,
+        recovered_on -> Date,
+        certificate_number -> Nullable<Text>,
+        recorded_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    test_results (id) {
+        id -> BigInt,
+        public_id -> Text,
+        person_id -> BigInt,
+        kind -> Text,
+        sampled_at -> Timestamp,
+        positive -> Bool,
+        facility -> Nullable<Text>,
+        recorded_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    health_declarations (id) {
+        id -> BigInt,
+        public_id -> Text,
+        person_id -> BigInt,
+        declared_at -> Timestamp,
+        symptoms -> Text,
+        contact_with_case -> Bool,
+        recent_travel -> Bool,
+        note -> Nullable<Text>,
+        declared_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> BigInt,
+        public_id -> Text,
+        checkpoint_id -> BigInt,
+        organization_id -> BigInt,
+        person_id -> Nullable<BigInt>,
+        subject_document -> Nullable<Text>,
+        subject_name -> Text,
+        colour -> Text,
+        reason -> Text,
+        policy_version -> Text,
+        method -> Text,
+        signature -> Text,
+        scanned_by_account_id -> Nullable<BigInt>,
+        idempotency_key -> Nullable<Text>,
+        entered_at -> Timestamp,
+        exited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(wards -> districts (district_code));
+diesel::joinable!(organizations -> wards (ward_code));
+diesel::joinable!(people -> wards (ward_code));
+diesel::joinable!(checkpoints -> organizations (organization_id));
+diesel::joinable!(location_codes -> checkpoints (checkpoint_id));
+diesel::joinable!(accounts -> organizations (organization_id));
+diesel::joinable!(refresh_tokens -> accounts (account_id));
+diesel::joinable!(vaccinations -> people (person_id));
+diesel::joinable!(vaccinations -> vaccines (vaccine_code));
+diesel::joinable!(recoveries -> people (person_id));
+diesel::joinable!(test_results -> people (person_id));
+diesel::joinable!(health_declarations -> people (person_id));
+diesel::joinable!(visits -> checkpoints (checkpoint_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    districts,
+    wards,
+    vaccines,
+    status_policies,
+    organizations,
+    people,
+    checkpoints,
+    location_codes,
+    accounts,
+    refresh_tokens,
+    vaccinations,
+    recoveries,
+    test_results,
+    health_declarations,
+    visits,
+);

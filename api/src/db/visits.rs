@@ -1,0 +1,158 @@
+//! Visits: one row per scan or check-in, the big table. Reads are by
+//! checkpoint or organization over a time window, newest first, with a
+//! keyset cursor on (entered_at, id).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{checkpoints, visits};
+use crate::auth::VisitScope;
+use crate::error::ApiError;
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = visits)]
+pub struct Visit {
+    pub id: i64,
+    pub public_id: String,
+    pub checkpoint_id: i64,
+    pub organization_id: i64,
+    pub person_id: Option<i64>,
+    pub subject_document: Option<String>,
+    pub subject_name: String,
+    pub colour: String,
+    pub reason: String,
+    pub policy_version: String,
+    pub method: String,
+    pub signature: String,
+    pub scanned_by_account_id: Option<i64>,
+    pub idempotency_key: Option<String>,
+    pub entered_at: NaiveDateTime,
+    pub exited_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = visits)]
+pub struct NewVisit {
+    pub public_id: String,
+    pub checkpoint_id: i64,
+    pub organization_id: i64,
+    pub person_id: Option<i64>,
+    pub subject_document: Option<String>,
+    pub subject_name: String,
+    pub colour: String,
+    pub reason: String,
+    pub policy_version: String,
+    pub method: String,
+    pub signature: String,
+    pub scanned_by_account_id: Option<i64>,
+    pub idempotency_key: Option<String>,
+    pub entered_at: NaiveDateTime,
+}
+
+/// Whether a recorded visit is new or the replay of one already stored.
+pub enum Recorded {
+    New(Visit),
+    Replayed(Visit),
+}
+
+/// Stores a visit once per (checkpoint, idempotency key). A replay returns
+/// the visit first stored; two racing replays both end with that one row.
+pub fn record(conn: &mut DbConnection, visit: &NewVisit) -> Result<Recorded, ApiError> {
+    if let Some(key) = &visit.idempotency_key
+        && let Some(existing) = by_idempotency_key(conn, visit.checkpoint_id, key)?
+    {
+        return Ok(Recorded::Replayed(existing));
+    }
+
+    // A savepoint, so that losing a race to a concurrent replay leaves the
+    // outer transaction usable on PostgreSQL.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(visits::table)
+            .values(visit)
+            .execute(conn)
+    });
+    match (inserted, &visit.idempotency_key) {
+        (Ok(_), _) => {}
+        (Err(err), Some(key)) if super::is_unique_violation(&err) => {
+            if let Some(existing) = by_idempotency_key(conn, visit.checkpoint_id, key)? {
+                return Ok(Recorded::Replayed(existing));
+            }
+            return Err(err.into());
+        }
+        (Err(err), _) => return Err(err.into()),
+    }
+    Ok(Recorded::New(
+        visits::table
+            .filter(visits::public_id.eq(&visit.public_id))
+            .select(Visit::as_select())
+            .first(conn)?,
+    ))
+}
+
+fn by_idempotency_key(
+    conn: &mut DbConnection,
+    checkpoint_id: i64,
+    key: &str,
+) -> Result<Option<Visit>, ApiError> {
+    Ok(visits::table
+        .filter(visits::checkpoint_id.eq(checkpoint_id))
+        .filter(visits::idempotency_key.eq(key))
+        .select(Visit::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What a list of visits is filtered by.
+pub struct VisitFilter {
+    pub checkpoint_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub from: NaiveDateTime,
+    pub until: NaiveDateTime,
+    /// The last (entered_at, id) of the previous page.
+    pub before: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+/// Visits within `[from, until)`, newest first, only those `scope` allows.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: VisitScope,
+    filter: &VisitFilter,
+) -> Result<Vec<Visit>, ApiError> {
+    let mut query = visits::table
+        .filter(visits::entered_at.ge(filter.from))
+        .filter(visits::entered_at.lt(filter.until))
+        .select(Visit::as_select())
+        .order((visits::entered_at.desc(), visits::id.desc()))
+        .limit(filter.limit)
+        .into_boxed();
+    if let VisitScope::Organization(organization_id) = scope {
+        query = query.filter(visits::organization_id.eq(organization_id));
+    }
+    if let Some(checkpoint_id) = filter.checkpoint_id {
+        query = query.filter(visits::checkpoint_id.eq(checkpoint_id));
+    }
+    if let Some(organization_id) = filter.organization_id {
+        query = query.filter(visits::organization_id.eq(organization_id));
+    }
+    if let Some((entered_at, id)) = filter.before {
+        query = query.filter(
+            visits::entered_at
+                .lt(entered_at)
+                .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The names of the checkpoints of some visits, for their list.
+pub fn checkpoint_names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<Vec<(i64, String, String)>, ApiError> {
+    Ok(checkpoints::table
+        .filter(checkpoints::id.eq_any(ids.to_vec()))
+        .select((checkpoints::id, checkpoints::public_id, checkpoints::name))
+        .load(conn)?)
+}

@@ -1,0 +1,16 @@
+//! antoan ("an toàn", safe): Ho Chi Minh City's COVID-19 QR check-in and
+//! health-status service. The binary in `main.rs` is a thin shell around
+//! this library, which the tests drive in-process.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod qr;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

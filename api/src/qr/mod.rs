@@ -1,0 +1,299 @@
+//! Our personal QR: the national six-field string with a signed token in
+//! the EXT signature slot, `AT1.<kid>.<not_before>.<not_after>.<signature>`.
+//! The window says when the holder is green; outside it an offline reader
+//! shows black. The signature (ECDSA P-256, SHA-256, `r || s` base64url)
+//! covers every byte before it. The format is written down with test
+//! vectors in `docs/national-qr-format.md`.
+
+pub mod keys;
+pub mod render;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::national_qr::{ANTOAN_TOKEN_PREFIX, NationalQr, NationalQrFields, Signature};
+use keys::{KeyRing, Verification};
+
+/// When a signed code attests green: `[not_before, not_after)`. An empty
+/// window (both equal) attests nothing, which an offline reader shows black.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+}
+
+impl Window {
+    pub fn empty(at: DateTime<Utc>) -> Self {
+        Self {
+            not_before: at,
+            not_after: at,
+        }
+    }
+
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.not_before <= at && at < self.not_after
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.not_before >= self.not_after
+    }
+
+    /// The signed window for a person whose green interval (now or next) is
+    /// `green`, cut at `now + cap` so that a lost phone or an old printout
+    /// stops vouching for its holder after a while.
+    pub fn offline(
+        green: Option<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+        now: DateTime<Utc>,
+        cap: Duration,
+    ) -> Self {
+        let Some((from, until)) = green else {
+            return Self::empty(now);
+        };
+        let cap_end = chrono::Duration::from_std(cap).map_or(now, |cap| now + cap);
+        let not_after = until.map_or(cap_end, |until| until.min(cap_end));
+        if from >= not_after {
+            return Self::empty(now);
+        }
+        Self {
+            not_before: from,
+            not_after,
+        }
+    }
+}
+
+/// A signed code ready to render.
+#[derive(Clone, Debug)]
+pub struct IssuedCode {
+    pub payload: String,
+    pub kid: String,
+    pub window: Window,
+}
+
+/// Signs `fields` with the active key for `window`.
+pub fn issue(keys: &KeyRing, fields: &NationalQrFields, window: Window) -> IssuedCode {
+    let kid = keys.active().kid.clone();
+    let mut payload = fields.unsigned_prefix();
+    payload.push_str(&format!(
+        "{ANTOAN_TOKEN_PREFIX}{kid}.{}.{}.",
+        window.not_before.timestamp(),
+        window.not_after.timestamp()
+    ));
+    let signature = keys.sign(payload.as_bytes());
+    payload.push_str(&signature);
+    IssuedCode {
+        payload,
+        kid,
+        window,
+    }
+}
+
+/// What a reader may conclude from a code's signature slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignatureCheck {
+    /// Our signature, intact: the fields are as we issued them.
+    Valid { kid: String, window: Window },
+    /// Our token, but the signature does not match: altered or forged.
+    Invalid,
+    /// Our token shape, signed by a key this server does not know.
+    UnknownKey { kid: String },
+    /// Another app's signature, which we cannot check.
+    Foreign,
+    /// No signature at all, as in most national-format codes.
+    Absent,
+}
+
+impl SignatureCheck {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Valid { .. } => "valid",
+            Self::Invalid => "invalid",
+            Self::UnknownKey { .. } => "unknown_key",
+            Self::Foreign => "foreign",
+            Self::Absent => "absent",
+        }
+    }
+}
+
+/// Checks the signature slot of a parsed code against our keys.
+pub fn check(keys: &KeyRing, code: &NationalQr) -> SignatureCheck {
+    match &code.ext.signature {
+        None => return SignatureCheck::Absent,
+        Some(Signature::Foreign(_)) => return SignatureCheck::Foreign,
+        Some(Signature::Antoan { .. }) => {}
+    }
+    let Some(parts) = code.signed_parts() else {
+        return SignatureCheck::Invalid;
+    };
+    let Some((kid, window)) = read_token(parts.token) else {
+        return SignatureCheck::Invalid;
+    };
+    match keys.verify(&kid, parts.message, parts.signature) {
+        Verification::Valid => SignatureCheck::Valid { kid, window },
+        Verification::Invalid => SignatureCheck::Invalid,
+        Verification::UnknownKey => SignatureCheck::UnknownKey { kid },
+    }
+}
+
+/// Reads `AT1.<kid>.<not_before>.<not_after>.<signature>`.
+fn read_token(token: &str) -> Option<(String, Window)> {
+    let rest = token.strip_prefix(ANTOAN_TOKEN_PREFIX)?;
+    let mut parts = rest.split('.');
+    let kid = parts.next().filter(|kid| !kid.is_empty())?;
+    let not_before = DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?;
+    let not_after = DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?;
+    let _signature = parts.next()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((
+        kid.to_owned(),
+        Window {
+            not_before,
+            not_after,
+        },
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::domain::identity::{DocumentKind, DocumentNumber, Gender, Qid};
+    use crate::domain::name::FoldedName;
+    use crate::domain::national_qr;
+
+    fn fields() -> NationalQrFields {
+        NationalQrFields {
+            document: DocumentNumber::parse(DocumentKind::Cccd, "079090001234").unwrap(),
+            folded_name: FoldedName::fold("Nguyễn Thị Đoàn").unwrap(),
+            birth_date: chrono::NaiveDate::from_ymd_opt(1990, 5, 17).unwrap(),
+            declared_on_behalf: false,
+            qid: Qid::parse("123456789012345678").unwrap(),
+            declarer_qid: None,
+            gender: Gender::Female,
+            health_insurance: None,
+            phone: None,
+        }
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn ring() -> (tempfile::TempDir, KeyRing) {
+        let dir = tempfile::tempdir().unwrap();
+        let ring = KeyRing::load(&dir.path().join("keys"), true).unwrap();
+        (dir, ring)
+    }
+
+    #[test]
+    fn issued_codes_parse_and_verify() {
+        let (_dir, keys) = ring();
+        let window = Window {
+            not_before: at("2021-10-14T17:00:00Z"),
+            not_after: at("2021-10-21T17:00:00Z"),
+        };
+        let code = issue(&keys, &fields(), window);
+        assert!(
+            code.payload.starts_with(
+                "079090001234|NGUYEN THI DOAN|1990-05-17|0|123456789012345678|<2<<<AT1."
+            )
+        );
+
+        let parsed = national_qr::parse(&code.payload).unwrap();
+        assert_eq!(
+            check(&keys, &parsed),
+            SignatureCheck::Valid {
+                kid: code.kid.clone(),
+                window
+            }
+        );
+    }
+
+    #[test]
+    fn altered_and_forged_codes_fail() {
+        let (_dir, keys) = ring();
+        let window = Window {
+            not_before: at("2021-10-14T17:00:00Z"),
+            not_after: at("2021-10-21T17:00:00Z"),
+        };
+        let code = issue(&keys, &fields(), window);
+
+        // Another name under the same signature.
+        let altered = code.payload.replace("NGUYEN THI DOAN", "TRAN VAN BINH");
+        assert_eq!(
+            check(&keys, &national_qr::parse(&altered).unwrap()),
+            SignatureCheck::Invalid
+        );
+
+        // A stretched window under the same signature.
+        let stretched = code.payload.replace(
+            &format!(".{}.", window.not_after.timestamp()),
+            &format!(".{}.", window.not_after.timestamp() + 86_400 * 365),
+        );
+        assert_ne!(stretched, code.payload);
+        assert_eq!(
+            check(&keys, &national_qr::parse(&stretched).unwrap()),
+            SignatureCheck::Invalid
+        );
+
+        // A code signed by someone else's key with our kid.
+        let (_other_dir, other) = ring();
+        let forged = issue(&other, &fields(), window)
+            .payload
+            .replace(&other.active().kid, &keys.active().kid);
+        assert_eq!(
+            check(&keys, &national_qr::parse(&forged).unwrap()),
+            SignatureCheck::Invalid
+        );
+
+        // A code signed by a key we never had.
+        let unknown = issue(&other, &fields(), window);
+        assert_eq!(
+            check(&keys, &national_qr::parse(&unknown.payload).unwrap()),
+            SignatureCheck::UnknownKey {
+                kid: other.active().kid.clone()
+            }
+        );
+    }
+
+    #[test]
+    fn unsigned_and_foreign_codes_are_told_apart() {
+        let (_dir, keys) = ring();
+        let unsigned = "079090001234|NGUYEN THI DOAN|1990-05-17|0|123456789012345678|";
+        assert_eq!(
+            check(&keys, &national_qr::parse(unsigned).unwrap()),
+            SignatureCheck::Absent
+        );
+        let foreign = format!("{unsigned}<2<<<MEUCIQDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        assert_eq!(
+            check(&keys, &national_qr::parse(&foreign).unwrap()),
+            SignatureCheck::Foreign
+        );
+    }
+
+    #[test]
+    fn offline_windows_are_capped() {
+        let now = at("2021-10-20T03:00:00Z");
+        let week = Duration::from_secs(7 * 86_400);
+        let open = Window::offline(Some((at("2021-10-14T17:00:00Z"), None)), now, week);
+        assert_eq!(open.not_after, at("2021-10-27T03:00:00Z"));
+        assert!(open.contains(now));
+
+        let ends_soon = Window::offline(
+            Some((at("2021-09-01T17:00:00Z"), Some(at("2021-10-22T17:00:00Z")))),
+            now,
+            week,
+        );
+        assert_eq!(ends_soon.not_after, at("2021-10-22T17:00:00Z"));
+
+        let pending = Window::offline(Some((at("2021-10-24T17:00:00Z"), None)), now, week);
+        assert_eq!(pending.not_before, at("2021-10-24T17:00:00Z"));
+        assert!(!pending.contains(now));
+
+        let too_far = Window::offline(Some((at("2021-11-24T17:00:00Z"), None)), now, week);
+        assert!(too_far.is_empty());
+        assert!(Window::offline(None, now, week).is_empty());
+    }
+}

@@ -1,0 +1,327 @@
+//! Personal QR codes: issued as JSON, PNG or SVG for a person the caller
+//! may see; the public keys as a JWKS; and a public verify operation that
+//! reads any national-format code and says what a scanner may show.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::health::{StatusInputs, StatusView};
+use crate::auth::Principal;
+use crate::db::{DbConnection, people};
+use crate::domain::identity::{DocumentKind, DocumentNumber, Qid};
+use crate::domain::name::FoldedName;
+use crate::domain::national_qr::{BirthDate, NationalQr, NationalQrFields};
+use crate::domain::payload::{self, ScannedPayload};
+use crate::domain::status;
+use crate::error::{ApiError, Problem};
+use crate::qr::keys::Jwks;
+use crate::qr::{self, IssuedCode, SignatureCheck, Window, render};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_qr)
+        .service(get_qr_png)
+        .service(get_qr_svg)
+        .service(jwks)
+        .service(verify);
+}
+
+/// A person's signed personal QR.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QrView {
+    /// The text the QR holds, in the national six-field format.
+    pub payload: String,
+    /// The key that signed it (see `GET /qr/jwks.json`).
+    pub key_id: String,
+    /// From when the code vouches for green offline.
+    pub green_from: DateTime<Utc>,
+    /// Until when the code vouches for green offline; equal to `green_from`
+    /// when it vouches for nothing (the holder is black).
+    pub green_until: DateTime<Utc>,
+    /// The status now, from the current records.
+    pub status: StatusView,
+}
+
+/// Builds and signs the code of `person` as of `now`.
+pub fn issue_for(
+    conn: &mut DbConnection,
+    state: &AppState,
+    person: &people::Person,
+    now: DateTime<Utc>,
+) -> Result<(IssuedCode, StatusView), ApiError> {
+    let stored = |what: &str| {
+        ApiError::internal(format!("stored person {} has an invalid {what}", person.id))
+    };
+    let kind = DocumentKind::parse(&person.document_kind).map_err(|_| stored("document kind"))?;
+    let declarer_qid = match person.declared_by_person_id {
+        Some(id) => people::by_id(conn, id)?.and_then(|declarer| Qid::parse(&declarer.qid).ok()),
+        None => None,
+    };
+    let fields = NationalQrFields {
+        document: DocumentNumber::parse(kind, &person.document_number)
+            .map_err(|_| stored("document"))?,
+        folded_name: FoldedName::fold(&person.folded_name).map_err(|_| stored("name"))?,
+        birth_date: person.birth_date,
+        declared_on_behalf: person.declared_by_person_id.is_some(),
+        qid: Qid::parse(&person.qid).map_err(|_| stored("qid"))?,
+        declarer_qid,
+        gender: super::people::gender_of(person.gender),
+        // Data minimization: the card carries no phone or insurance number;
+        // a scanner needs neither, and a photographed card leaks neither.
+        health_insurance: None,
+        phone: None,
+    };
+
+    let inputs = StatusInputs::load(conn, person.id)?;
+    let policy = inputs.policy_at(now)?;
+    let evaluation = status::evaluate(policy, &inputs.records(), now);
+    let green = status::green_window(policy, &inputs.records(), now);
+    let window = Window::offline(green, now, state.settings.qr_validity_cap);
+    Ok((
+        qr::issue(&state.keys, &fields, window),
+        StatusView::new(evaluation, now),
+    ))
+}
+
+async fn issued(
+    state: &web::Data<AppState>,
+    principal: Principal,
+    public_id: String,
+) -> Result<QrView, ApiError> {
+    let scope = principal.person_read_scope();
+    let app = state.clone();
+    state
+        .db
+        .run(move |conn| {
+            let person =
+                people::find(conn, &scope, &public_id)?.ok_or(ApiError::NotFound("person"))?;
+            let (code, status) = issue_for(conn, &app, &person, Utc::now())?;
+            Ok(QrView {
+                payload: code.payload,
+                key_id: code.kid,
+                green_from: code.window.not_before,
+                green_until: code.window.not_after,
+                status,
+            })
+        })
+        .await
+}
+
+/// A person's personal QR as JSON.
+#[utoipa::path(
+    tag = "qr",
+    operation_id = "getPersonalQr",
+    params(("id" = String, Path, description = "The person's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed code and the status now", body = QrView),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 404, description = "No such person within the caller's scope", body = Problem),
+    )
+)]
+#[get("/people/{id}/qr")]
+pub async fn get_qr(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+) -> Result<web::Json<QrView>, ApiError> {
+    Ok(web::Json(
+        issued(&state, principal, path.into_inner()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PngQuery {
+    /// The smallest width in pixels, 128 to 2048; 600 when omitted (5 cm at 300 dpi).
+    pub size: Option<u32>,
+}
+
+/// A person's personal QR as a PNG image.
+#[utoipa::path(
+    tag = "qr",
+    operation_id = "getPersonalQrPng",
+    params(("id" = String, Path, description = "The person's id"), PngQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The QR", content_type = "image/png", body = Vec<u8>),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 404, description = "No such person within the caller's scope", body = Problem),
+        (status = 422, description = "Size out of range", body = Problem),
+    )
+)]
+#[get("/people/{id}/qr.png")]
+pub async fn get_qr_png(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<PngQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let size = query.size.unwrap_or(600);
+    if !(128..=2048).contains(&size) {
+        return Err(ApiError::field(
+            "size",
+            "out_of_range",
+            "size is between 128 and 2048 pixels",
+        ));
+    }
+    let view = issued(&state, principal, path.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(render::png(&view.payload, size)?))
+}
+
+/// A person's personal QR as an SVG image.
+#[utoipa::path(
+    tag = "qr",
+    operation_id = "getPersonalQrSvg",
+    params(("id" = String, Path, description = "The person's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The QR", content_type = "image/svg+xml", body = String),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 404, description = "No such person within the caller's scope", body = Problem),
+    )
+)]
+#[get("/people/{id}/qr.svg")]
+pub async fn get_qr_svg(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let view = issued(&state, principal, path.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(render::svg(&view.payload)?))
+}
+
+/// The public keys that verify personal QR signatures.
+#[utoipa::path(
+    tag = "qr",
+    operation_id = "getQrKeys",
+    security(()),
+    responses((status = 200, description = "A JSON Web Key Set of P-256 keys", body = Jwks))
+)]
+#[get("/qr/jwks.json")]
+pub async fn jwks(state: web::Data<AppState>) -> web::Json<Jwks> {
+    web::Json(state.keys.jwks())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct VerifyRequest {
+    /// The scanned text, exactly as the camera read it.
+    pub payload: String,
+    /// The instant to judge the offline window at; now when omitted.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// What a scanner may show of a code without looking anyone up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyView {
+    /// The payload's format; `national` for the national personal QR.
+    pub format: String,
+    /// `valid`, `invalid`, `unknown_key`, `foreign` (another app's signature) or `absent`.
+    pub signature: String,
+    /// The document number with its first six characters hidden.
+    pub document_masked: String,
+    /// The name as folded for QR codes.
+    pub folded_name: Option<String>,
+    /// The birth year; day and month are not shown by default.
+    pub birth_year: i32,
+    pub declared_on_behalf: bool,
+    /// True when the code itself hides parts of its values.
+    pub masked: bool,
+    /// For a valid signature: `green` inside the signed window, else `black`.
+    /// Absent when the code cannot vouch for itself: look the person up online.
+    pub offline_colour: Option<String>,
+    pub green_from: Option<DateTime<Utc>>,
+    pub green_until: Option<DateTime<Utc>>,
+    /// What to tell the person at the gate, in English.
+    pub message: String,
+}
+
+/// Reads a scanned payload into its national-format code, or a 422 that
+/// says why it is not one.
+pub fn read_national(text: &str) -> Result<NationalQr, ApiError> {
+    match payload::recognize(text) {
+        Ok(ScannedPayload::National(code)) => Ok(code),
+        Ok(ScannedPayload::EuDigitalCovidCertificate(_)) => Err(ApiError::unprocessable(
+            "unsupported_format",
+            "This is an EU Digital COVID Certificate (HC1:), which this server does not read yet; \
+             use the person's national personal QR or enter the document number.",
+        )),
+        Err(err) => Err(ApiError::field("payload", err.code(), err.to_string())),
+    }
+}
+
+/// Verify any national-format personal QR (public).
+#[utoipa::path(
+    tag = "qr",
+    operation_id = "verifyQr",
+    request_body = VerifyRequest,
+    security(()),
+    responses(
+        (status = 200, description = "What the code says", body = VerifyView),
+        (status = 400, description = "The body cannot be read", body = Problem),
+        (status = 422, description = "Not a personal QR this server reads", body = Problem),
+    )
+)]
+#[post("/qr/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    body: web::Json<VerifyRequest>,
+) -> Result<web::Json<VerifyView>, ApiError> {
+    let request = body.into_inner();
+    let code = read_national(&request.payload)?;
+    let at = request.at.unwrap_or_else(Utc::now);
+    let check = qr::check(&state.keys, &code);
+    let (offline_colour, window, message) = match &check {
+        SignatureCheck::Valid { window, .. } if window.contains(at) => (
+            Some("green"),
+            Some(*window),
+            "Signed by antoan: green within the signed window.",
+        ),
+        SignatureCheck::Valid { window, .. } => (
+            Some("black"),
+            Some(*window),
+            "Signed by antoan, but not green at this time.",
+        ),
+        SignatureCheck::Invalid => (
+            None,
+            None,
+            "The signature does not match: this code was altered or forged. Ask for an ID document.",
+        ),
+        SignatureCheck::UnknownKey { .. } => (
+            None,
+            None,
+            "Signed by a key this server does not know; look the person up online.",
+        ),
+        SignatureCheck::Foreign | SignatureCheck::Absent => (
+            None,
+            None,
+            "A national code without our signature; look the person up online.",
+        ),
+    };
+    let masked = !matches!(code.birth_date, BirthDate::Full(_))
+        || matches!(
+            code.document,
+            crate::domain::national_qr::ScannedDocument::Masked { .. }
+        );
+    Ok(web::Json(VerifyView {
+        format: "national".to_owned(),
+        signature: check.as_str().to_owned(),
+        document_masked: code.document.masked(),
+        folded_name: code.folded_name.as_ref().map(|n| n.as_str().to_owned()),
+        birth_year: code.birth_date.year(),
+        declared_on_behalf: code.declared_on_behalf,
+        masked,
+        offline_colour: offline_colour.map(str::to_owned),
+        green_from: window.map(|w| w.not_before),
+        green_until: window.map(|w| w.not_after),
+        message: message.to_owned(),
+    }))
+}

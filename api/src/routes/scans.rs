@@ -1,0 +1,563 @@
+//! Scans at checkpoints and the visits they record. Staff post what the
+//! camera read (or a document number typed by hand); the answer is what the
+//! guard shows: colour, folded name, masked number and reason. The same
+//! idempotency key never records a visit twice, so an offline scanner can
+//! replay its queue safely.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::accounts::visible_organization;
+use super::health::StatusInputs;
+use super::organizations::visible_checkpoint;
+use super::people::mask_document;
+use super::qr::read_national;
+use crate::auth::{Principal, Role, VisitScope};
+use crate::db::{self, DbConnection, people, visits};
+use crate::domain::identity::DocumentNumber;
+use crate::domain::national_qr::ScannedDocument;
+use crate::error::{ApiError, Problem};
+use crate::qr::{self, SignatureCheck};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(record_scan)
+        .service(list_checkpoint_visits)
+        .service(list_organization_visits);
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScanRequest {
+    /// The text the camera or USB scanner read from a personal QR.
+    pub payload: Option<String>,
+    /// A document number typed by hand, for a card that will not scan.
+    pub document_number: Option<String>,
+    /// A key the scanner makes once per scan (a UUID); replaying the scan
+    /// with the same key returns the first answer and records nothing new.
+    pub idempotency_key: Option<String>,
+    /// When the scan happened, for scans replayed from an offline queue;
+    /// now when omitted. At most 7 days in the past.
+    pub scanned_at: Option<DateTime<Utc>>,
+}
+
+/// What the guard's screen shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScanView {
+    pub visit_id: String,
+    /// True when this answer is the replay of a scan already recorded.
+    pub replayed: bool,
+    /// `green` or `black`.
+    pub colour: String,
+    /// The name as folded for QR codes.
+    pub folded_name: String,
+    /// The document number with its first six characters hidden.
+    pub document_masked: String,
+    pub reason: String,
+    pub reason_vi: String,
+    /// The status policy that decided the colour.
+    pub policy_version: String,
+    /// `valid`, `foreign`, `absent` or `manual` (typed by hand).
+    pub signature: String,
+    /// False when the person is not in antoan: the colour is black for lack of records.
+    pub person_known: bool,
+    pub scanned_at: DateTime<Utc>,
+}
+
+/// Who a scan names and how it was read.
+struct Subject {
+    person: Option<people::Person>,
+    document: Option<String>,
+    folded_name: String,
+    signature: &'static str,
+}
+
+fn identify(
+    conn: &mut DbConnection,
+    state: &AppState,
+    request: &ScanRequest,
+) -> Result<Subject, ApiError> {
+    match (&request.payload, &request.document_number) {
+        (Some(_), Some(_)) => Err(ApiError::field(
+            "payload",
+            "ambiguous_scan",
+            "send payload or document_number, not both",
+        )),
+        (None, None) => Err(ApiError::field(
+            "payload",
+            "required",
+            "send the scanned payload or a document number",
+        )),
+        (None, Some(number)) => {
+            let document = DocumentNumber::detect(number)
+                .map_err(|err| ApiError::field("document_number", err.code(), err.to_string()))?;
+            let person = people::by_document(conn, document.as_str())?;
+            Ok(Subject {
+                folded_name: person
+                    .as_ref()
+                    .map(|p| p.folded_name.clone())
+                    .unwrap_or_default(),
+                person,
+                document: Some(document.as_str().to_owned()),
+                signature: "manual",
+            })
+        }
+        (Some(text), None) => {
+            let code = read_national(text)?;
+            let check = qr::check(&state.keys, &code);
+            let signature = match check {
+                SignatureCheck::Valid { .. } => "valid",
+                SignatureCheck::Foreign => "foreign",
+                SignatureCheck::Absent => "absent",
+                SignatureCheck::Invalid => {
+                    return Err(ApiError::unprocessable(
+                        "invalid_signature",
+                        "This code's signature does not match: it was altered or forged. \
+                         Ask for an ID document and enter its number by hand.",
+                    ));
+                }
+                SignatureCheck::UnknownKey { .. } => {
+                    return Err(ApiError::unprocessable(
+                        "unknown_signing_key",
+                        "This code was signed by a key this server does not know. \
+                         Ask for an ID document and enter its number by hand.",
+                    ));
+                }
+            };
+            let document = match &code.document {
+                ScannedDocument::Full(document) => Some(document.as_str().to_owned()),
+                ScannedDocument::Unrecognized(raw) => Some(raw.clone()),
+                ScannedDocument::Masked { .. } | ScannedDocument::Absent => None,
+            };
+            // Our signed codes name the person by QID; other apps' codes by
+            // document number, which a masked code hides.
+            let person = match (&check, &code.qid, &document) {
+                (SignatureCheck::Valid { .. }, Some(qid), _) => people::by_qid(conn, qid.as_str())?,
+                (_, _, Some(number)) => people::by_document(conn, number)?,
+                _ => {
+                    return Err(ApiError::unprocessable(
+                        "masked_document",
+                        "This code hides the document number, so the person cannot be looked up. \
+                         Ask them to show the full code, or enter the number by hand.",
+                    ));
+                }
+            };
+            let folded_name = match (&person, &code.folded_name) {
+                (Some(person), _) => person.folded_name.clone(),
+                (None, Some(name)) => name.as_str().to_owned(),
+                (None, None) => code.name_raw.chars().take(100).collect(),
+            };
+            Ok(Subject {
+                person,
+                document,
+                folded_name,
+                signature,
+            })
+        }
+    }
+}
+
+/// Record a scan at a checkpoint (its organization's staff and admins).
+#[utoipa::path(
+    tag = "scans",
+    operation_id = "recordScan",
+    params(("id" = String, Path, description = "The checkpoint's id")),
+    request_body = ScanRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded; show the colour", body = ScanView),
+        (status = 200, description = "A replay of a scan already recorded", body = ScanView),
+        (status = 400, description = "The body cannot be read", body = Problem),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not staff of this checkpoint", body = Problem),
+        (status = 404, description = "No such checkpoint visible to the caller", body = Problem),
+        (status = 422, description = "Unreadable, masked, forged or unsupported code", body = Problem),
+    )
+)]
+#[post("/checkpoints/{id}/scans")]
+pub async fn record_scan(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    body: web::Json<ScanRequest>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(&[Role::OrganizationAdmin, Role::CheckpointStaff])?;
+    let public_id = path.into_inner();
+    let request = body.into_inner();
+    let now = Utc::now();
+    let scanned_at = request.scanned_at.unwrap_or(now);
+    if scanned_at > now + Duration::minutes(5) || scanned_at < now - Duration::days(7) {
+        return Err(ApiError::field(
+            "scanned_at",
+            "out_of_range",
+            "scanned_at is within the last 7 days",
+        ));
+    }
+    let key = super::non_empty(request.idempotency_key.clone());
+    if key.as_ref().is_some_and(|k| k.len() > 100) {
+        return Err(ApiError::field(
+            "idempotency_key",
+            "too_long",
+            "an idempotency key has at most 100 characters",
+        ));
+    }
+
+    let app = state.clone();
+    let (recorded, known) = state
+        .db
+        .transaction(move |conn| {
+            let checkpoint = visible_checkpoint(conn, &principal, &public_id)?;
+            if principal
+                .checkpoint_id
+                .is_some_and(|bound| bound != checkpoint.id)
+            {
+                return Err(ApiError::Forbidden(
+                    "This account scans at another checkpoint.",
+                ));
+            }
+            let subject = identify(conn, &app, &request)?;
+            let (colour, reason, reason_vi, policy_version) = match &subject.person {
+                Some(person) => {
+                    let evaluation = StatusInputs::load(conn, person.id)?.evaluate(scanned_at)?;
+                    (
+                        evaluation.colour.as_str().to_owned(),
+                        evaluation.reason.text_en,
+                        evaluation.reason.text_vi,
+                        evaluation.policy_version,
+                    )
+                }
+                None => {
+                    let inputs = StatusInputs {
+                        policies: Vec::new(),
+                        doses: Vec::new(),
+                        recoveries: Vec::new(),
+                        tests: Vec::new(),
+                    };
+                    let policies = db::reference::policies(conn)?
+                        .iter()
+                        .map(|row| row.to_policy())
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let inputs = StatusInputs { policies, ..inputs };
+                    let evaluation = inputs.evaluate(scanned_at)?;
+                    (
+                        evaluation.colour.as_str().to_owned(),
+                        "no record of this person in antoan".to_owned(),
+                        "không có dữ liệu của người này trong hệ thống".to_owned(),
+                        evaluation.policy_version,
+                    )
+                }
+            };
+            let visit = visits::NewVisit {
+                public_id: db::new_public_id(),
+                checkpoint_id: checkpoint.id,
+                organization_id: checkpoint.organization_id,
+                person_id: subject.person.as_ref().map(|p| p.id),
+                subject_document: if subject.person.is_some() {
+                    None
+                } else {
+                    subject.document.clone()
+                },
+                subject_name: subject.folded_name.clone(),
+                colour,
+                reason: serde_json::json!({ "en": reason, "vi": reason_vi }).to_string(),
+                policy_version,
+                method: if subject.signature == "manual" {
+                    "manual"
+                } else {
+                    "staff_scan"
+                }
+                .to_owned(),
+                signature: subject.signature.to_owned(),
+                scanned_by_account_id: Some(principal.account_id),
+                idempotency_key: key,
+                entered_at: db::truncate_to_micros(scanned_at.naive_utc()),
+            };
+            let document = subject
+                .person
+                .as_ref()
+                .map(|p| p.document_number.clone())
+                .or(subject.document);
+            let known = subject.person.is_some();
+            Ok((
+                visits::record(conn, &visit)?,
+                (known, document.unwrap_or_default()),
+            ))
+        })
+        .await?;
+
+    let (replayed, visit) = match recorded {
+        visits::Recorded::New(visit) => (false, visit),
+        visits::Recorded::Replayed(visit) => (true, visit),
+    };
+    let (person_known, document) = known;
+    let view = scan_view(visit, replayed, person_known, &document);
+    tracing::info!(
+        scan.replayed = replayed,
+        scan.status = %view.colour,
+        scan.signature = %view.signature,
+        scan.person_known = person_known,
+        "scan.recorded"
+    );
+    Ok(if replayed {
+        HttpResponse::Ok().json(view)
+    } else {
+        HttpResponse::Created().json(view)
+    })
+}
+
+fn reasons(visit: &visits::Visit) -> (String, String) {
+    let value: serde_json::Value = serde_json::from_str(&visit.reason).unwrap_or_default();
+    let text = |lang: &str| {
+        value
+            .get(lang)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (text("en"), text("vi"))
+}
+
+fn scan_view(visit: visits::Visit, replayed: bool, person_known: bool, document: &str) -> ScanView {
+    let (reason, reason_vi) = reasons(&visit);
+    ScanView {
+        visit_id: visit.public_id,
+        replayed,
+        colour: visit.colour,
+        folded_name: visit.subject_name,
+        document_masked: mask_document(document),
+        reason,
+        reason_vi,
+        policy_version: visit.policy_version,
+        signature: visit.signature,
+        person_known,
+        scanned_at: super::utc(visit.entered_at),
+    }
+}
+
+/// One visit in a list, with the visitor's status at the time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VisitView {
+    pub id: String,
+    pub checkpoint_id: String,
+    pub checkpoint_name: String,
+    /// The visitor's name as folded for QR codes.
+    pub folded_name: String,
+    /// The visitor's document number, first six characters hidden.
+    pub document_masked: String,
+    /// False when the visitor is not in antoan.
+    pub person_known: bool,
+    /// The colour when they came in.
+    pub colour: String,
+    pub reason: String,
+    pub reason_vi: String,
+    pub policy_version: String,
+    /// `staff_scan` or `manual`.
+    pub method: String,
+    pub entered_at: DateTime<Utc>,
+    pub exited_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VisitQuery {
+    /// Start of the window (inclusive, RFC 3339); 24 hours before `until` when omitted.
+    pub from: Option<DateTime<Utc>>,
+    /// End of the window (exclusive, RFC 3339); now when omitted.
+    pub until: Option<DateTime<Utc>>,
+    /// Only this checkpoint's visits (organization lists only).
+    pub checkpoint: Option<String>,
+    /// How many items to return, 1 to 200; 50 when omitted.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+struct Window {
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: i64,
+    before: Option<(chrono::NaiveDateTime, i64)>,
+}
+
+fn window_of(query: &VisitQuery) -> Result<Window, ApiError> {
+    let until = query.until.unwrap_or_else(Utc::now);
+    let from = query.from.unwrap_or(until - Duration::hours(24));
+    if from >= until {
+        return Err(ApiError::field(
+            "from",
+            "reversed_window",
+            "from must be before until",
+        ));
+    }
+    if until - from > Duration::days(93) {
+        return Err(ApiError::field(
+            "from",
+            "window_too_long",
+            "a window spans at most 93 days",
+        ));
+    }
+    let limit = super::PageParams {
+        limit: query.limit,
+        cursor: None,
+    }
+    .limit()?;
+    let before = query
+        .cursor
+        .as_deref()
+        .map(super::decode_cursor)
+        .transpose()?;
+    Ok(Window {
+        from,
+        until,
+        limit,
+        before,
+    })
+}
+
+fn visit_page(
+    conn: &mut DbConnection,
+    scope: VisitScope,
+    checkpoint_id: Option<i64>,
+    organization_id: Option<i64>,
+    window: Window,
+) -> Result<super::Page<VisitView>, ApiError> {
+    let limit = usize::try_from(window.limit).unwrap_or(50);
+    let mut rows = visits::list(
+        conn,
+        scope,
+        &visits::VisitFilter {
+            checkpoint_id,
+            organization_id,
+            from: window.from.naive_utc(),
+            until: window.until.naive_utc(),
+            before: window.before,
+            limit: window.limit + 1,
+        },
+    )?;
+    let has_more = rows.len() > limit;
+    rows.truncate(limit);
+    let next_cursor = if has_more {
+        rows.last()
+            .map(|v| super::encode_cursor(v.entered_at, v.id))
+    } else {
+        None
+    };
+
+    let mut ids: Vec<i64> = rows.iter().map(|v| v.checkpoint_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = visits::checkpoint_names(conn, &ids)?;
+    let mut items = Vec::with_capacity(rows.len());
+    for visit in rows {
+        let document = match visit.person_id {
+            Some(id) => people::by_id(conn, id)?.map(|p| p.document_number),
+            None => visit.subject_document.clone(),
+        };
+        let (checkpoint_id, checkpoint_name) = names
+            .iter()
+            .find(|(id, _, _)| *id == visit.checkpoint_id)
+            .map(|(_, public_id, name)| (public_id.clone(), name.clone()))
+            .unwrap_or_default();
+        let (reason, reason_vi) = reasons(&visit);
+        items.push(VisitView {
+            id: visit.public_id,
+            checkpoint_id,
+            checkpoint_name,
+            folded_name: visit.subject_name,
+            document_masked: mask_document(document.as_deref().unwrap_or_default()),
+            person_known: visit.person_id.is_some(),
+            colour: visit.colour,
+            reason,
+            reason_vi,
+            policy_version: visit.policy_version,
+            method: visit.method,
+            entered_at: super::utc(visit.entered_at),
+            exited_at: visit.exited_at.map(super::utc),
+        });
+    }
+    Ok(super::Page { items, next_cursor })
+}
+
+/// List the visits of a checkpoint in a time window, newest first.
+#[utoipa::path(
+    tag = "scans",
+    operation_id = "listCheckpointVisits",
+    params(("id" = String, Path, description = "The checkpoint's id"), VisitQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of visits", body = super::Page<VisitView>),
+        (status = 400, description = "Bad query", body = Problem),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not the organization's admin or a health officer", body = Problem),
+        (status = 404, description = "No such checkpoint visible to the caller", body = Problem),
+        (status = 422, description = "Bad window, limit or cursor", body = Problem),
+    )
+)]
+#[get("/checkpoints/{id}/visits")]
+pub async fn list_checkpoint_visits(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<VisitQuery>,
+) -> Result<web::Json<super::Page<VisitView>>, ApiError> {
+    let scope = principal.visit_scope()?;
+    let window = window_of(&query)?;
+    let public_id = path.into_inner();
+    let page = state
+        .db
+        .run(move |conn| {
+            let checkpoint = visible_checkpoint(conn, &principal, &public_id)?;
+            visit_page(conn, scope, Some(checkpoint.id), None, window)
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// List the visits of an organization in a time window, newest first.
+#[utoipa::path(
+    tag = "scans",
+    operation_id = "listOrganizationVisits",
+    params(("id" = String, Path, description = "The organization's id"), VisitQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of visits", body = super::Page<VisitView>),
+        (status = 400, description = "Bad query", body = Problem),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not the organization's admin or a health officer", body = Problem),
+        (status = 404, description = "No such organization or checkpoint visible to the caller", body = Problem),
+        (status = 422, description = "Bad window, limit or cursor", body = Problem),
+    )
+)]
+#[get("/organizations/{id}/visits")]
+pub async fn list_organization_visits(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<VisitQuery>,
+) -> Result<web::Json<super::Page<VisitView>>, ApiError> {
+    let scope = principal.visit_scope()?;
+    let window = window_of(&query)?;
+    let checkpoint = query.checkpoint.clone();
+    let public_id = path.into_inner();
+    let page = state
+        .db
+        .run(move |conn| {
+            let organization = visible_organization(conn, &principal, &public_id)?;
+            let checkpoint_id = match checkpoint {
+                Some(checkpoint) => {
+                    let found = crate::db::organizations::checkpoint(
+                        conn,
+                        Some(organization.id),
+                        &checkpoint,
+                    )?
+                    .ok_or(ApiError::NotFound("checkpoint"))?;
+                    Some(found.id)
+                }
+                None => None,
+            };
+            visit_page(conn, scope, checkpoint_id, Some(organization.id), window)
+        })
+        .await?;
+    Ok(web::Json(page))
+}

@@ -1,0 +1,15 @@
+//! What every request handler shares: the database, the token issuer, the
+//! QR signing keys and the settings. Nothing in it changes per request, so
+//! any number of replicas can serve the same clients.
+
+use crate::auth::TokenIssuer;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::qr::keys::KeyRing;
+
+pub struct AppState {
+    pub db: Db,
+    pub tokens: TokenIssuer,
+    pub keys: KeyRing,
+    pub settings: Settings,
+}

@@ -1,0 +1,15 @@
+DROP TABLE visits;
+DROP TABLE health_declarations;
+DROP TABLE test_results;
+DROP TABLE recoveries;
+DROP TABLE vaccinations;
+DROP TABLE refresh_tokens;
+DROP TABLE accounts;
+DROP TABLE location_codes;
+DROP TABLE checkpoints;
+DROP TABLE people;
+DROP TABLE organizations;
+DROP TABLE status_policies;
+DROP TABLE vaccines;
+DROP TABLE wards;
+DROP TABLE districts;
