@@ -61,6 +61,8 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     /// The longest offline window signed into a personal QR.
     pub qr_validity_cap: Duration,
+    /// HTTP worker threads; one per core when unset.
+    pub workers: Option<usize>,
     pub pool_size: u32,
     pub pool_timeout: Duration,
     pub log_format: LogFormat,
@@ -184,6 +186,13 @@ impl Settings {
             pool_size: u32::try_from(number(&get, "ANTOAN_DB_POOL_SIZE", default_pool)?)
                 .map_err(|_| error("ANTOAN_DB_POOL_SIZE", "too large".into()))?,
             pool_timeout: Duration::from_secs(number(&get, "ANTOAN_DB_POOL_TIMEOUT_SECONDS", 5)?),
+            workers: match get("ANTOAN_WORKERS") {
+                None => None,
+                Some(_) => Some(
+                    usize::try_from(number(&get, "ANTOAN_WORKERS", 1)?)
+                        .map_err(|_| error("ANTOAN_WORKERS", "too large".into()))?,
+                ),
+            },
             log_format,
             web_ui_dir: PathBuf::from(
                 get("ANTOAN_WEB_UI_DIR").unwrap_or_else(|| "web-ui/dist".into()),

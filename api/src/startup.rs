@@ -27,6 +27,8 @@ pub enum StartupError {
     Database(String),
     #[error("{0}")]
     Keys(#[from] keys::KeyError),
+    #[error("OpenAPI document: {0}")]
+    Document(String),
     #[error("token secret: {0}")]
     Secret(String),
     #[error("cannot listen on {addr}: {source}")]
@@ -172,6 +174,7 @@ pub struct Application {
     pub addr: SocketAddr,
     /// True while no city administrator exists: start-up says how to make one.
     pub needs_admin: bool,
+    pub state: web::Data<AppState>,
 }
 
 impl Application {
@@ -196,9 +199,15 @@ impl Application {
         let needs_admin = has_no_admin(&state);
         let document = web::Data::new(
             crate::openapi::document_json()
-                .map_err(|err| StartupError::Database(err.to_string()))?,
+                .map_err(|err| StartupError::Document(err.to_string()))?,
         );
-        let server = HttpServer::new(move || build_app(state.clone(), document.clone()))
+        let workers = state.settings.workers;
+        let shared = state.clone();
+        let mut server = HttpServer::new(move || build_app(shared.clone(), document.clone()));
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        let server = server
             .listen(listener)
             .map_err(|source| StartupError::Listen { addr, source })?
             .run();
@@ -206,6 +215,7 @@ impl Application {
             server,
             addr,
             needs_admin,
+            state,
         })
     }
 }

@@ -298,15 +298,22 @@ impl CccdFacts {
     }
 }
 
+/// A document number as typed, without the white space between its groups.
+fn without_spaces(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 impl DocumentNumber {
-    /// Checks `raw`, trimmed, against the rules of `kind`:
+    /// Checks `raw`, without the spaces people type between groups of digits,
+    /// against the rules of `kind`:
     ///
     /// - CCCD: exactly 12 digits, the first three `0` and a province code.
     /// - CMND: 9 digits, or 12 digits in the CCCD layout.
     /// - passport: 6 to 12 letters and digits, upper-cased. A Vietnamese passport, one letter
     ///   and seven digits, is one case of this rule; foreign ones vary too much for more.
     pub fn parse(kind: DocumentKind, raw: &str) -> Result<Self, IdentityError> {
-        let text = raw.trim();
+        let compact = without_spaces(raw);
+        let text = compact.as_str();
         if text.is_empty() {
             return Err(IdentityError::Missing {
                 field: kind.label(),
@@ -337,7 +344,8 @@ impl DocumentNumber {
     /// and a foreign passport of exactly 9 or 12 digits as a CMND or CCCD; the digits alone
     /// cannot tell them apart.
     pub fn detect(raw: &str) -> Result<Self, IdentityError> {
-        let text = raw.trim();
+        let compact = without_spaces(raw);
+        let text = compact.as_str();
         if text.is_empty() {
             return Err(IdentityError::Missing {
                 field: "document number",
@@ -823,11 +831,12 @@ mod tests {
                 kind: DocumentKind::Cccd
             }
         );
+        // Spaces between groups are how people read a card aloud; they are not part of it.
         assert_eq!(
-            cccd_error("079 090 001234"),
-            IdentityError::DocumentNotDigits {
-                kind: DocumentKind::Cccd
-            }
+            DocumentNumber::parse(DocumentKind::Cccd, " 079 090 001234 ")
+                .unwrap()
+                .as_str(),
+            "079090001234"
         );
         // Digits of other scripts are not digits here.
         assert_eq!(
@@ -1025,10 +1034,7 @@ mod tests {
             parse("B123-4567"),
             Err(IdentityError::PassportInvalidCharacter)
         );
-        assert_eq!(
-            parse("B 1234567"),
-            Err(IdentityError::PassportInvalidCharacter)
-        );
+        assert_eq!(parse("B 1234567").unwrap().as_str(), "B1234567");
         assert_eq!(
             parse("Đ1234567"),
             Err(IdentityError::PassportInvalidCharacter)

@@ -1,0 +1,1 @@
+//! The access matrix: every endpoint against every role, allowed and denied.

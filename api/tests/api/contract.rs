@@ -1,0 +1,136 @@
+//! The contracts around the code: the committed OpenAPI document, the
+//! migrations of both backends, and the served document and viewer.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use antoan::db::{self, DatabaseUrl, Db};
+use reqwest::StatusCode;
+
+use crate::common::TestApp;
+
+crate::on_both_backends!(migrations_go_up_down_and_up, the_document_is_served);
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace")
+}
+
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let generated = antoan::openapi::document_json().unwrap();
+    let path = repo().join("openapi/openapi.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is stale; regenerate it with `cargo run -p antoan -- openapi > openapi/openapi.json`"
+    );
+}
+
+#[test]
+fn every_operation_documents_security_and_errors() {
+    let document: serde_json::Value =
+        serde_json::from_str(&antoan::openapi::document_json().unwrap()).unwrap();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let name = format!("{method} {path}");
+            assert!(
+                operation["operationId"].is_string(),
+                "{name} has no operation id"
+            );
+            assert!(operation["tags"].is_array(), "{name} has no tag");
+            assert!(
+                operation["security"].is_array(),
+                "{name} does not say who may call it"
+            );
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|code| code.starts_with('2')),
+                "{name} has no success response"
+            );
+            let secured = operation["security"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s.get("bearer").is_some());
+            if secured {
+                assert!(
+                    responses.contains_key("401"),
+                    "{name} needs a token but documents no 401"
+                );
+            }
+        }
+    }
+}
+
+fn migration_names(backend: &str) -> BTreeSet<String> {
+    std::fs::read_dir(repo().join("migrations").join(backend))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let postgres = migration_names("postgres");
+    assert!(!postgres.is_empty());
+    assert_eq!(postgres, migration_names("sqlite"));
+    for name in &postgres {
+        for backend in ["postgres", "sqlite"] {
+            for file in ["up.sql", "down.sql"] {
+                let path = repo()
+                    .join("migrations")
+                    .join(backend)
+                    .join(name)
+                    .join(file);
+                assert!(path.is_file(), "{} is missing", path.display());
+            }
+        }
+    }
+}
+
+async fn migrations_go_up_down_and_up(app: TestApp) {
+    let url = match &app.state.settings.database_url {
+        DatabaseUrl::Sqlite(_) => DatabaseUrl::Sqlite(app.data_dir().join("cycle.db")),
+        postgres => postgres.clone(),
+    };
+    actix_web::web::block(move || {
+        let db = Db::connect(&url, 1, std::time::Duration::from_secs(5)).unwrap();
+        let mut conn = db.get().unwrap();
+        db::migrate(&mut conn).unwrap();
+        db::revert_all(&mut conn).unwrap();
+        db::migrate(&mut conn).unwrap();
+        db::reference::seed(&mut conn).unwrap();
+        // Seeding twice changes nothing.
+        db::reference::seed(&mut conn).unwrap();
+        assert_eq!(db::reference::wards(&mut conn, None).unwrap().len(), 34);
+    })
+    .await
+    .unwrap();
+}
+
+async fn the_document_is_served(app: TestApp) {
+    let (status, served) = app.get("/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let generated: serde_json::Value =
+        serde_json::from_str(&antoan::openapi::document_json().unwrap()).unwrap();
+    assert_eq!(served, generated);
+    let response = app
+        .client
+        .get(format!("{}/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (status, body) = app.get("/no/such/thing", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "no_such_route");
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}

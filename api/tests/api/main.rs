@@ -1,0 +1,14 @@
+//! Integration tests of every endpoint, each scenario on SQLite and on
+//! PostgreSQL with a fresh database, through real HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access;
+mod auth;
+mod common;
+mod contract;
+mod health;
+mod organizations;
+mod people;
+mod qr;
+mod scans;
