@@ -166,12 +166,12 @@ mod tests {
     fn fields() -> NationalQrFields {
         NationalQrFields {
             document: DocumentNumber::parse(DocumentKind::Cccd, "079090001234").unwrap(),
-            folded_name: FoldedName::fold("Nguyễn Thị Đoàn").unwrap(),
+            folded_name: FoldedName::fold("Nguyễn Văn Đoàn").unwrap(),
             birth_date: chrono::NaiveDate::from_ymd_opt(1990, 5, 17).unwrap(),
             declared_on_behalf: false,
             qid: Qid::parse("123456789012345678").unwrap(),
             declarer_qid: None,
-            gender: Gender::Female,
+            gender: Gender::Male,
             health_insurance: None,
             phone: None,
         }
@@ -197,7 +197,7 @@ mod tests {
         let code = issue(&keys, &fields(), window);
         assert!(
             code.payload.starts_with(
-                "079090001234|NGUYEN THI DOAN|1990-05-17|0|123456789012345678|<2<<<AT1."
+                "079090001234|NGUYEN VAN DOAN|1990-05-17|0|123456789012345678|<1<<<AT1."
             )
         );
 
@@ -221,7 +221,7 @@ mod tests {
         let code = issue(&keys, &fields(), window);
 
         // Another name under the same signature.
-        let altered = code.payload.replace("NGUYEN THI DOAN", "TRAN VAN BINH");
+        let altered = code.payload.replace("NGUYEN VAN DOAN", "TRAN VAN BINH");
         assert_eq!(
             check(&keys, &national_qr::parse(&altered).unwrap()),
             SignatureCheck::Invalid
@@ -271,6 +271,29 @@ mod tests {
             check(&keys, &national_qr::parse(&foreign).unwrap()),
             SignatureCheck::Foreign
         );
+    }
+
+    /// The test vector of `docs/national-qr-format.md`: a key derived from a
+    /// published phrase, so anyone can reproduce the exact payload. ECDSA
+    /// signatures here are deterministic (RFC 6979).
+    fn vector() -> (KeyRing, IssuedCode) {
+        use sha2::Digest;
+        let secret = sha2::Sha256::digest(b"antoan test vector key 1");
+        let signing = p256::ecdsa::SigningKey::from_slice(&secret).unwrap();
+        let keys = KeyRing::of_key(signing, 1_633_046_400);
+        let window = Window { not_before: at("2021-10-14T17:00:00Z"), not_after: at("2021-10-21T17:00:00Z") };
+        let code = issue(&keys, &fields(), window);
+        (keys, code)
+    }
+
+    #[test]
+    fn the_documented_vector_reproduces() {
+        let (keys, code) = vector();
+        let docs = include_str!("../../../docs/national-qr-format.md");
+        assert!(docs.contains(&code.payload), "docs/national-qr-format.md lacks the vector {}", code.payload);
+        let jwk = &keys.jwks().keys[0];
+        assert!(docs.contains(&jwk.x) && docs.contains(&jwk.y) && docs.contains(&jwk.kid));
+        assert!(matches!(check(&keys, &national_qr::parse(&code.payload).unwrap()), SignatureCheck::Valid { .. }));
     }
 
     #[test]
