@@ -57,9 +57,9 @@ pub fn run_command(command: Command, settings: Settings) -> Result<(), String> {
         }
         Command::Migrate => {
             let db = Db::connect(&settings.database_url, 1, settings.pool_timeout)?;
-            let mut conn = db.get().map_err(|err| err.to_string())?;
-            let applied = db::migrate(&mut conn).map_err(|err| err.to_string())?;
-            db::reference::seed(&mut conn).map_err(|err| err.to_string())?;
+            let mut conn = db.get().map_err(|err| err.for_operator())?;
+            let applied = db::migrate(&mut conn).map_err(|err| err.for_operator())?;
+            db::reference::seed(&mut conn).map_err(|err| err.for_operator())?;
             println!(
                 "applied {} migration(s) on {}; reference data is loaded",
                 applied.len(),
@@ -111,15 +111,15 @@ fn create_admin(settings: &Settings, username: &str, password_stdin: bool) -> Re
     }
 
     let db = Db::connect(&settings.database_url, 1, settings.pool_timeout)?;
-    let mut conn = db.get().map_err(|err| err.to_string())?;
-    db::migrate(&mut conn).map_err(|err| err.to_string())?;
-    db::reference::seed(&mut conn).map_err(|err| err.to_string())?;
+    let mut conn = db.get().map_err(|err| err.for_operator())?;
+    db::migrate(&mut conn).map_err(|err| err.for_operator())?;
+    db::reference::seed(&mut conn).map_err(|err| err.for_operator())?;
     accounts::insert(
         &mut conn,
         accounts::NewAccount {
             public_id: db::new_public_id(),
             username: username.clone(),
-            password_hash: password::hash(&password).map_err(|err| err.to_string())?,
+            password_hash: password::hash(&password).map_err(|err| err.for_operator())?,
             role: Role::CityAdmin.as_str().to_owned(),
             ward_code: None,
             organization_id: None,

@@ -54,45 +54,57 @@ pub struct Problem {
 }
 
 /// Every way a request can fail.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Display` and `Debug` show only the code (and, for server-side failures,
+/// the cause): the request logger prints errors, and a detail may echo what
+/// someone typed, such as a name.
 pub enum ApiError {
     /// The request body or parameters break the API's rules (422).
-    #[error("validation failed")]
     Validation(Vec<FieldError>),
     /// The request cannot be read at all (400).
-    #[error("{detail}")]
     BadRequest { code: &'static str, detail: String },
     /// No or no valid credentials (401).
-    #[error("{0}")]
     Unauthenticated(&'static str),
     /// The username or password is wrong (401).
-    #[error("invalid credentials")]
     InvalidCredentials,
     /// Authenticated, but the role may not do this (403).
-    #[error("{0}")]
     Forbidden(&'static str),
     /// The thing does not exist or is not visible to the caller (404).
-    #[error("{0} not found")]
     NotFound(&'static str),
     /// No endpoint at this path (404).
-    #[error("no such route")]
     NoSuchRoute,
     /// The request collides with existing data (409).
-    #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
     /// Well-formed, but the domain refuses it (422).
-    #[error("{detail}")]
     Unprocessable { code: &'static str, detail: String },
+    /// The body is not JSON (415).
+    UnsupportedMediaType,
     /// The body is larger than the API accepts (413).
-    #[error("request body too large")]
     PayloadTooLarge,
     /// The database cannot be reached or the pool is exhausted (503).
-    #[error("service unavailable: {0}")]
     Unavailable(String),
     /// Anything else; the cause is logged, never shown (500).
-    #[error("internal error: {0}")]
     Internal(String),
 }
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Internal(cause) | Self::Unavailable(cause) => {
+                write!(f, "ApiError({}: {cause})", self.code())
+            }
+            _ => write!(f, "ApiError({})", self.code()),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
 
 impl ApiError {
     pub fn internal(cause: impl Into<String>) -> Self {
@@ -125,6 +137,15 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(field, code, message)])
     }
 
+    /// The whole story for an operator at a terminal, cause included; never
+    /// for a response body.
+    pub fn for_operator(&self) -> String {
+        match self {
+            Self::Internal(cause) | Self::Unavailable(cause) => cause.clone(),
+            _ => self.detail(),
+        }
+    }
+
     /// The stable code clients branch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -138,6 +159,7 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::NoSuchRoute => "no_such_route",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -153,6 +175,7 @@ impl ApiError {
             Self::Conflict { .. } => "Conflict with existing data",
             Self::Unprocessable { .. } => "The request cannot be carried out",
             Self::PayloadTooLarge => "Request body too large",
+            Self::UnsupportedMediaType => "Unsupported media type",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal error",
         }
@@ -171,6 +194,9 @@ impl ApiError {
                 "There is no endpoint at this path; the API is described at /docs/.".to_owned()
             }
             Self::PayloadTooLarge => "The request body is larger than the API accepts.".to_owned(),
+            Self::UnsupportedMediaType => {
+                "Send the body as JSON with the header Content-Type: application/json.".to_owned()
+            }
             Self::Unavailable(_) => {
                 "The service is temporarily unavailable; try again in a few seconds.".to_owned()
             }
@@ -208,6 +234,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) | Self::NoSuchRoute => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

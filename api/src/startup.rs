@@ -49,13 +49,13 @@ pub fn prepare_state(settings: Settings) -> Result<AppState, StartupError> {
     {
         let mut conn = db
             .get()
-            .map_err(|err| StartupError::Database(err.to_string()))?;
+            .map_err(|err| StartupError::Database(err.for_operator()))?;
         let applied =
-            db::migrate(&mut conn).map_err(|err| StartupError::Database(err.to_string()))?;
+            db::migrate(&mut conn).map_err(|err| StartupError::Database(err.for_operator()))?;
         if !applied.is_empty() {
             tracing::info!(count = applied.len(), backend = db.backend(), "db.migrated");
         }
-        db::reference::seed(&mut conn).map_err(|err| StartupError::Database(err.to_string()))?;
+        db::reference::seed(&mut conn).map_err(|err| StartupError::Database(err.for_operator()))?;
     }
     let development = settings.mode == Mode::Development;
     let keys = KeyRing::load(&settings.keys_dir, development)?;

@@ -11,7 +11,10 @@ use crate::config::LogFormat;
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn,diesel=warn"));
+    // Colours only for a person at a terminal, not for a file or a collector.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let builder = tracing_subscriber::fmt()
+        .with_ansi(ansi)
         .with_env_filter(filter)
         .with_span_events(FmtSpan::NONE);
     // A second initialisation (tests start many apps) keeps the first one.

@@ -155,10 +155,13 @@ fn principal_of(req: &HttpRequest) -> Result<Principal, ApiError> {
         .ok_or(ApiError::Unauthenticated(
             "Log in and send the access token as a Bearer token.",
         ))?;
+    // The scheme is case-insensitive (RFC 9110); the token is not.
     let token = value
         .to_str()
         .ok()
-        .and_then(|text| text.strip_prefix("Bearer "))
+        .and_then(|text| text.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token)
         .map(str::trim)
         .filter(|token| !token.is_empty())
         .ok_or(ApiError::Unauthenticated(

@@ -142,7 +142,7 @@ pub fn insert_vaccination(
         Err(err) if super::is_unique_violation(&err) => Err(ApiError::conflict(
             "duplicate_dose",
             format!(
-                "Dose {} is already recorded for this person; correct it instead of adding it again.",
+                "Dose {} is already recorded for this person; a wrong dose is corrected, not added again.",
                 dose.dose_number
             ),
         )),

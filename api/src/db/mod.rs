@@ -177,16 +177,45 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.transaction(work)).await
+        self.run(move |conn| transaction(conn, work)).await
     }
 }
 
-/// Runs `work` in one transaction on a connection the caller holds.
+/// Runs `work` in one write transaction on a connection the caller holds.
+///
+/// On SQLite the transaction takes the write lock when it begins (`BEGIN
+/// IMMEDIATE`): a deferred transaction that reads first and then writes
+/// fails at once with "database is locked" when another writer got there
+/// first, while an immediate one waits out the busy timeout for its turn.
+/// Nested transactions inside `work` become savepoints as usual.
 pub fn transaction<T>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    conn.transaction(work)
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    if matches!(conn, DbConnection::Postgresql(_)) {
+        return conn.transaction(work);
+    }
+    if let DbConnection::Sqlite(sqlite) = &mut *conn {
+        AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    }
+    let outcome = work(&mut *conn);
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return Err(ApiError::internal(
+            "the connection changed backend inside a transaction",
+        ));
+    };
+    match outcome {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(sqlite)?;
+            Ok(value)
+        }
+        Err(err) => {
+            AnsiTransactionManager::rollback_transaction(sqlite)?;
+            Err(err)
+        }
+    }
 }
 
 /// Checks that the database answers.

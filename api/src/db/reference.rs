@@ -248,6 +248,19 @@ pub fn insert_policy(
     policy: NewPolicy<'_>,
 ) -> Result<PolicyRow, ApiError> {
     let version = policy.version.to_owned();
+    let same_day: i64 = status_policies::table
+        .filter(status_policies::effective_from.eq(policy.effective_from))
+        .count()
+        .get_result(conn)?;
+    if same_day > 0 {
+        return Err(ApiError::conflict(
+            "policy_date_taken",
+            format!(
+                "A status policy already takes effect on {}; one day has one policy.",
+                policy.effective_from
+            ),
+        ));
+    }
     match diesel::insert_into(status_policies::table)
         .values(policy)
         .execute(conn)

@@ -216,6 +216,7 @@ diesel::joinable!(recoveries -> people (person_id));
 diesel::joinable!(test_results -> people (person_id));
 diesel::joinable!(health_declarations -> people (person_id));
 diesel::joinable!(visits -> checkpoints (checkpoint_id));
+diesel::joinable!(visits -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     districts,

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{checkpoints, visits};
+use super::schema::{checkpoints, people, visits};
 use crate::auth::VisitScope;
 use crate::error::ApiError;
 
@@ -114,16 +114,34 @@ pub struct VisitFilter {
     pub limit: i64,
 }
 
-/// Visits within `[from, until)`, newest first, only those `scope` allows.
+/// A visit with what its list shows beside it.
+#[derive(Clone, Debug)]
+pub struct ListedVisit {
+    pub visit: Visit,
+    pub checkpoint_public_id: String,
+    pub checkpoint_name: String,
+    /// The visitor's document number, from their record or as scanned.
+    pub document_number: Option<String>,
+}
+
+/// Visits within `[from, until)`, newest first, only those `scope` allows,
+/// each with its checkpoint and visitor in the same query.
 pub fn list(
     conn: &mut DbConnection,
     scope: VisitScope,
     filter: &VisitFilter,
-) -> Result<Vec<Visit>, ApiError> {
+) -> Result<Vec<ListedVisit>, ApiError> {
     let mut query = visits::table
+        .inner_join(checkpoints::table)
+        .left_join(people::table)
         .filter(visits::entered_at.ge(filter.from))
         .filter(visits::entered_at.lt(filter.until))
-        .select(Visit::as_select())
+        .select((
+            Visit::as_select(),
+            checkpoints::public_id,
+            checkpoints::name,
+            people::document_number.nullable(),
+        ))
         .order((visits::entered_at.desc(), visits::id.desc()))
         .limit(filter.limit)
         .into_boxed();
@@ -143,16 +161,16 @@ pub fn list(
                 .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
         );
     }
-    Ok(query.load(conn)?)
-}
-
-/// The names of the checkpoints of some visits, for their list.
-pub fn checkpoint_names(
-    conn: &mut DbConnection,
-    ids: &[i64],
-) -> Result<Vec<(i64, String, String)>, ApiError> {
-    Ok(checkpoints::table
-        .filter(checkpoints::id.eq_any(ids.to_vec()))
-        .select((checkpoints::id, checkpoints::public_id, checkpoints::name))
-        .load(conn)?)
+    let rows: Vec<(Visit, String, String, Option<String>)> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(visit, checkpoint_public_id, checkpoint_name, document)| ListedVisit {
+                document_number: document.or_else(|| visit.subject_document.clone()),
+                visit,
+                checkpoint_public_id,
+                checkpoint_name,
+            },
+        )
+        .collect())
 }

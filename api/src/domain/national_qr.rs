@@ -158,6 +158,13 @@ pub struct SignedParts<'a> {
 }
 
 impl NationalQr {
+    /// True when the code hides part of its values, as screens do by
+    /// default: the document number's start, or day and month of birth.
+    pub fn is_masked(&self) -> bool {
+        matches!(self.document, ScannedDocument::Masked { .. })
+            || matches!(self.birth_date, BirthDate::YearOnly(_))
+    }
+
     /// The signed message and the token, when the code carries our signature. `None` for
     /// unsigned codes, for other apps' signatures, and for a value whose signature does not
     /// belong to its payload (possible only when it was built by hand).

@@ -102,7 +102,9 @@ impl KeyRing {
     /// A ring of one given key, for the documented test vectors.
     #[cfg(test)]
     pub(crate) fn of_key(signing: SigningKey, created_unix: i64) -> Self {
-        Self { keys: vec![QrKey::new(signing, created_unix)] }
+        Self {
+            keys: vec![QrKey::new(signing, created_unix)],
+        }
     }
 
     /// Creates a new key in `dir`, which then signs; older keys keep verifying.

@@ -41,17 +41,21 @@ impl Window {
 
     /// The signed window for a person whose green interval (now or next) is
     /// `green`, cut at `now + cap` so that a lost phone or an old printout
-    /// stops vouching for its holder after a while.
+    /// stops vouching for its holder after a while. `now` counts from the
+    /// start of its hour, and the token carries whole seconds, so the cards
+    /// printed for one person within an hour are identical.
     pub fn offline(
         green: Option<(DateTime<Utc>, Option<DateTime<Utc>>)>,
         now: DateTime<Utc>,
         cap: Duration,
     ) -> Self {
+        let now = start_of_hour(now);
         let Some((from, until)) = green else {
             return Self::empty(now);
         };
         let cap_end = chrono::Duration::from_std(cap).map_or(now, |cap| now + cap);
-        let not_after = until.map_or(cap_end, |until| until.min(cap_end));
+        let not_after = whole_seconds(until.map_or(cap_end, |until| until.min(cap_end)));
+        let from = whole_seconds(from);
         if from >= not_after {
             return Self::empty(now);
         }
@@ -60,6 +64,14 @@ impl Window {
             not_after,
         }
     }
+}
+
+fn whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
+}
+
+fn start_of_hour(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(at.timestamp() - at.timestamp().rem_euclid(3600), 0).unwrap_or(at)
 }
 
 /// A signed code ready to render.
@@ -95,6 +107,9 @@ pub enum SignatureCheck {
     Valid { kid: String, window: Window },
     /// Our token, but the signature does not match: altered or forged.
     Invalid,
+    /// Our token on a masked display copy: the hidden characters were part
+    /// of what we signed, so the signature cannot be checked.
+    Masked,
     /// Our token shape, signed by a key this server does not know.
     UnknownKey { kid: String },
     /// Another app's signature, which we cannot check.
@@ -108,6 +123,7 @@ impl SignatureCheck {
         match self {
             Self::Valid { .. } => "valid",
             Self::Invalid => "invalid",
+            Self::Masked => "masked",
             Self::UnknownKey { .. } => "unknown_key",
             Self::Foreign => "foreign",
             Self::Absent => "absent",
@@ -121,6 +137,9 @@ pub fn check(keys: &KeyRing, code: &NationalQr) -> SignatureCheck {
         None => return SignatureCheck::Absent,
         Some(Signature::Foreign(_)) => return SignatureCheck::Foreign,
         Some(Signature::Antoan { .. }) => {}
+    }
+    if code.is_masked() {
+        return SignatureCheck::Masked;
     }
     let Some(parts) = code.signed_parts() else {
         return SignatureCheck::Invalid;
@@ -281,7 +300,10 @@ mod tests {
         let secret = sha2::Sha256::digest(b"antoan test vector key 1");
         let signing = p256::ecdsa::SigningKey::from_slice(&secret).unwrap();
         let keys = KeyRing::of_key(signing, 1_633_046_400);
-        let window = Window { not_before: at("2021-10-14T17:00:00Z"), not_after: at("2021-10-21T17:00:00Z") };
+        let window = Window {
+            not_before: at("2021-10-14T17:00:00Z"),
+            not_after: at("2021-10-21T17:00:00Z"),
+        };
         let code = issue(&keys, &fields(), window);
         (keys, code)
     }
@@ -290,10 +312,17 @@ mod tests {
     fn the_documented_vector_reproduces() {
         let (keys, code) = vector();
         let docs = include_str!("../../../docs/national-qr-format.md");
-        assert!(docs.contains(&code.payload), "docs/national-qr-format.md lacks the vector {}", code.payload);
+        assert!(
+            docs.contains(&code.payload),
+            "docs/national-qr-format.md lacks the vector {}",
+            code.payload
+        );
         let jwk = &keys.jwks().keys[0];
         assert!(docs.contains(&jwk.x) && docs.contains(&jwk.y) && docs.contains(&jwk.kid));
-        assert!(matches!(check(&keys, &national_qr::parse(&code.payload).unwrap()), SignatureCheck::Valid { .. }));
+        assert!(matches!(
+            check(&keys, &national_qr::parse(&code.payload).unwrap()),
+            SignatureCheck::Valid { .. }
+        ));
     }
 
     #[test]

@@ -85,6 +85,15 @@ impl Credentials {
             errors.extend_validator(prefix, &found);
             return None;
         }
+        if self.password.trim().is_empty() {
+            let field = if prefix.is_empty() {
+                "password".to_owned()
+            } else {
+                format!("{prefix}.password")
+            };
+            errors.push(&field, "blank_password", "a password cannot be only spaces");
+            return None;
+        }
         let username = self.username.trim().to_lowercase();
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
         if !username.chars().all(allowed) {
@@ -341,12 +350,17 @@ pub fn visible_organization(
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateAccountRequest {
     /// False deactivates the account and ends all its logins.
     pub active: bool,
 }
 
 /// Activate or deactivate an account.
+///
+/// Deactivation revokes the account's refresh tokens at once. Access tokens
+/// already issued keep working until they expire (`ANTOAN_ACCESS_TOKEN_TTL_SECONDS`,
+/// 15 minutes by default): the API checks no session store on each request.
 #[utoipa::path(
     tag = "accounts",
     operation_id = "updateAccount",

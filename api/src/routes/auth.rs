@@ -22,15 +22,27 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct LoginRequest {
-    #[validate(length(min = 1, max = 64, message = "enter your username"))]
+    #[validate(length(
+        min = 1,
+        max = 64,
+        message = "enter your username (at most 64 characters)"
+    ))]
     pub username: String,
-    #[validate(length(min = 1, max = 128, message = "enter your password"))]
+    #[validate(length(
+        min = 1,
+        max = 128,
+        message = "enter your password (at most 128 characters)"
+    ))]
     pub password: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct RefreshRequest {
-    #[validate(length(min = 1, max = 200, message = "refresh_token is required"))]
+    #[validate(length(
+        min = 1,
+        max = 200,
+        message = "send the refresh_token from the login (at most 200 characters)"
+    ))]
     pub refresh_token: String,
 }
 
@@ -124,6 +136,13 @@ pub async fn refresh(
             let stored = accounts::refresh_token_by_hash(conn, &hash)?.ok_or(
                 ApiError::Unauthenticated("This refresh token is unknown; log in again."),
             )?;
+            // A deactivated account's tokens were revoked with it: say so,
+            // rather than call them reused.
+            let account = accounts::by_id(conn, stored.account_id)?
+                .filter(|account| account.active)
+                .ok_or(ApiError::Unauthenticated(
+                    "This account is deactivated; ask your administrator.",
+                ))?;
             if stored.revoked_at.is_some() || !accounts::revoke_refresh_token(conn, stored.id)? {
                 // A used token came back: someone holds a copy. End the login.
                 accounts::revoke_family(conn, &stored.family)?;
@@ -134,11 +153,6 @@ pub async fn refresh(
                     "This refresh token has expired; log in again.",
                 ));
             }
-            let account = accounts::by_id(conn, stored.account_id)?
-                .filter(|account| account.active)
-                .ok_or(ApiError::Unauthenticated(
-                    "This account is deactivated; log in again.",
-                ))?;
             issue_pair(conn, &app, &account, &stored.family).map(Ok)
         })
         .await?;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::fields;
 use super::people::writable_person;
 use crate::auth::{Principal, Role};
 use crate::db::{self, DbConnection, health, people, reference};
@@ -130,23 +131,6 @@ fn declaration_view(d: health::HealthDeclaration) -> HealthDeclarationView {
     }
 }
 
-fn optional_text(
-    value: Option<String>,
-    field: &str,
-    max: usize,
-    errors: &mut FieldErrors,
-) -> Option<String> {
-    let value = super::non_empty(value);
-    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-        errors.push(
-            field,
-            "too_long",
-            format!("{field} has at most {max} characters"),
-        );
-    }
-    value
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct VaccinationInput {
     /// A code of the vaccine catalogue (`GET /vaccines`), e.g. `pfizer`.
@@ -209,8 +193,8 @@ pub async fn add_vaccination(
             "COVID-19 vaccination began in 2021; check the date",
         );
     }
-    let place = optional_text(input.place, "place", 200, &mut errors);
-    let lot = optional_text(input.lot, "lot", 50, &mut errors);
+    let place = fields::optional(input.place, "place", 200, &mut errors);
+    let lot = fields::optional(input.lot, "lot", 50, &mut errors);
     errors.finish()?;
 
     let view = state
@@ -309,7 +293,7 @@ pub async fn add_recovery(
             "positive_on is before COVID-19 reached Vietnam",
         );
     }
-    let certificate_number = optional_text(
+    let certificate_number = fields::optional(
         input.certificate_number,
         "certificate_number",
         50,
@@ -388,14 +372,13 @@ pub async fn add_test_result(
             false
         }
     };
-    if input.sampled_at > Utc::now() + Duration::minutes(5) {
-        errors.push(
-            "sampled_at",
-            "in_future",
-            "a sample cannot be taken in the future",
-        );
-    }
-    let facility = optional_text(input.facility, "facility", 200, &mut errors);
+    fields::instant(
+        input.sampled_at,
+        Utc::now() + Duration::minutes(5),
+        "sampled_at",
+        &mut errors,
+    );
+    let facility = fields::optional(input.facility, "facility", 200, &mut errors);
     errors.finish()?;
 
     let view = state
@@ -465,30 +448,24 @@ pub async fn add_health_declaration(
     let mut errors = FieldErrors::new();
     let now = Utc::now();
     let declared_at = input.declared_at.unwrap_or(now);
-    if declared_at > now + Duration::minutes(5) {
-        errors.push(
-            "declared_at",
-            "in_future",
-            "a declaration cannot speak of the future",
-        );
-    }
+    fields::instant(
+        declared_at,
+        now + Duration::minutes(5),
+        "declared_at",
+        &mut errors,
+    );
     if input.symptoms.len() > 20 {
         errors.push("symptoms", "too_many", "list at most 20 symptoms");
     }
     let symptoms: Vec<String> = input
         .symptoms
-        .iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, symptom)| {
+            fields::optional(Some(symptom), &format!("symptoms.{i}"), 100, &mut errors)
+        })
         .collect();
-    if symptoms.iter().any(|s| s.chars().count() > 100) {
-        errors.push(
-            "symptoms",
-            "too_long",
-            "a symptom has at most 100 characters",
-        );
-    }
-    let note = optional_text(input.note, "note", 1000, &mut errors);
+    let note = fields::optional(input.note, "note", 1000, &mut errors);
     errors.finish()?;
     let symptoms = serde_json::to_string(&symptoms)
         .map_err(|err| ApiError::internal(format!("symptoms: {err}")))?;
@@ -632,6 +609,9 @@ pub async fn get_status(
 ) -> Result<web::Json<StatusView>, ApiError> {
     let public_id = path.into_inner();
     let at = query.at.unwrap_or_else(Utc::now);
+    let mut errors = FieldErrors::new();
+    fields::instant(at, fields::far_future(), "at", &mut errors);
+    errors.finish()?;
     let scope = principal.person_read_scope();
     let evaluation = state
         .db
@@ -645,6 +625,7 @@ pub async fn get_status(
 }
 
 /// Everything the status rules need about one person, loaded in one place.
+#[derive(Default)]
 pub struct StatusInputs {
     pub policies: Vec<status::Policy>,
     pub doses: Vec<status::Dose>,
@@ -653,11 +634,16 @@ pub struct StatusInputs {
 }
 
 impl StatusInputs {
+    /// The policies alone, for someone with no records here.
+    pub fn policies_only(conn: &mut DbConnection) -> Result<Self, ApiError> {
+        Ok(Self {
+            policies: load_policies(conn)?,
+            ..Self::default()
+        })
+    }
+
     pub fn load(conn: &mut DbConnection, person_id: i64) -> Result<Self, ApiError> {
-        let policies = reference::policies(conn)?
-            .iter()
-            .map(|row| row.to_policy())
-            .collect::<Result<_, _>>()?;
+        let policies = load_policies(conn)?;
         let doses = health::doses(conn, person_id)?
             .into_iter()
             .map(|d| status::Dose {
@@ -719,6 +705,13 @@ impl StatusInputs {
     pub fn evaluate(&self, at: DateTime<Utc>) -> Result<Evaluation, ApiError> {
         Ok(status::evaluate(self.policy_at(at)?, &self.records(), at))
     }
+}
+
+fn load_policies(conn: &mut DbConnection) -> Result<Vec<status::Policy>, ApiError> {
+    reference::policies(conn)?
+        .iter()
+        .map(|row| row.to_policy())
+        .collect()
 }
 
 /// The colour of person `person_id` at `at`, from their current records.

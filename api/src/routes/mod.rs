@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod fields;
 pub mod health;
 pub mod organizations;
 pub mod people;
@@ -43,11 +44,7 @@ pub fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
             ApiError::PayloadTooLarge.into()
         }
-        JsonPayloadError::ContentType => ApiError::bad_request(
-            "unsupported_media_type",
-            "Send the body as JSON with the header Content-Type: application/json.",
-        )
-        .into(),
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType.into(),
         JsonPayloadError::Deserialize(err) => ApiError::bad_request(
             "malformed_body",
             format!("The JSON body cannot be read: {err}"),
@@ -130,6 +127,14 @@ pub fn decode_cursor(cursor: &str) -> Result<(NaiveDateTime, i64), ApiError> {
 /// A stored UTC timestamp as the API shows it.
 pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
+}
+
+/// A document number as people type it: spaces, dots and dashes between
+/// groups of digits are dropped before the number is read.
+pub fn typed_document(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.'))
+        .collect()
 }
 
 /// Trims an optional text field and drops it when empty.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::accounts::{AccountView, Credentials, account_view, visible_organization};
+use super::fields;
 use crate::auth::{Principal, Role, password};
 use crate::db::{self, DbConnection, accounts, organizations, reference};
 use crate::domain::identity::{PhoneNumber, WardCode};
@@ -92,20 +93,6 @@ fn check_tax_code(tax_code: &str) -> bool {
         && branch.is_none_or(|b| b.len() == 3 && b.bytes().all(|c| c.is_ascii_digit()))
 }
 
-fn required_text(value: &str, field: &str, max: usize, errors: &mut FieldErrors) -> String {
-    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if value.is_empty() {
-        errors.push(field, "required", format!("{field} is required"));
-    } else if value.chars().count() > max {
-        errors.push(
-            field,
-            "too_long",
-            format!("{field} has at most {max} characters"),
-        );
-    }
-    value
-}
-
 /// Register an organization with its first admin account.
 #[utoipa::path(
     tag = "organizations",
@@ -129,9 +116,9 @@ pub async fn create_organization(
         admin,
     } = body.into_inner();
     let mut errors = FieldErrors::new();
-    let name = required_text(&input.name, "organization.name", 200, &mut errors);
-    let address = required_text(&input.address, "organization.address", 300, &mut errors);
-    let sector = required_text(&input.sector, "organization.sector", 50, &mut errors);
+    let name = fields::required(&input.name, "organization.name", 200, &mut errors);
+    let address = fields::required(&input.address, "organization.address", 300, &mut errors);
+    let sector = fields::required(&input.sector, "organization.sector", 50, &mut errors);
     let tax_code = input.tax_code.trim().to_owned();
     if !check_tax_code(&tax_code) {
         errors.push(
@@ -380,18 +367,8 @@ pub async fn create_checkpoint(
     let public_id = path.into_inner();
     let input = body.into_inner();
     let mut errors = FieldErrors::new();
-    let name = required_text(&input.name, "name", 100, &mut errors);
-    let description = super::non_empty(input.description);
-    if description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > 500)
-    {
-        errors.push(
-            "description",
-            "too_long",
-            "a description has at most 500 characters",
-        );
-    }
+    let name = fields::required(&input.name, "name", 100, &mut errors);
+    let description = fields::optional(input.description, "description", 500, &mut errors);
     errors.finish()?;
 
     let app = state.clone();

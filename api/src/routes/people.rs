@@ -175,15 +175,8 @@ impl PersonInput {
             None => Some(None),
         };
         let ward_code = errors.check(&field("ward_code"), WardCode::parse(&self.ward_code));
-        let address = super::non_empty(self.address.clone());
+        let address = super::fields::optional(self.address.clone(), &field("address"), 300, errors);
         check_birth_date(self.birth_date, &field("birth_date"), errors);
-        if address.as_ref().is_some_and(|a| a.chars().count() > 300) {
-            errors.push(
-                &field("address"),
-                "too_long",
-                "an address has at most 300 characters",
-            );
-        }
         if let (Some(document), Some(gender)) = (&document, gender)
             && let Err(err) = document.check_against(self.birth_date.year(), gender)
         {
@@ -419,7 +412,7 @@ pub async fn search_person(
     principal: Principal,
     body: web::Json<SearchPersonRequest>,
 ) -> Result<web::Json<PersonView>, ApiError> {
-    let document = DocumentNumber::detect(&body.document_number)
+    let document = DocumentNumber::detect(&super::typed_document(&body.document_number))
         .map_err(|err| ApiError::field("document_number", err.code(), err.to_string()))?;
     let scope = principal.person_read_scope();
     let view = state
@@ -467,6 +460,7 @@ pub async fn get_person(
 /// Changes to a person; absent fields stay as they are. The document
 /// number cannot change: a new document is a new registration.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdatePersonRequest {
     pub full_name: Option<String>,
     pub birth_date: Option<NaiveDate>,
@@ -540,6 +534,16 @@ fn checked_changes(
     person: &people::Person,
     request: UpdatePersonRequest,
 ) -> Result<people::PersonChanges, ApiError> {
+    // The name, birth date and gender go into the signed QR: a resident
+    // corrects them through the ward office, which sees the documents.
+    let request_changes_gender = request.gender.is_some();
+    let identity_change =
+        request.full_name.is_some() || request.birth_date.is_some() || request.gender.is_some();
+    if principal.role == Role::Resident && identity_change {
+        return Err(ApiError::Forbidden(
+            "Name, birth date and gender are corrected by the ward office, which checks the documents.",
+        ));
+    }
     let mut errors = FieldErrors::new();
     let mut changes = people::PersonChanges {
         updated_at: Some(db::now()),
@@ -580,7 +584,12 @@ fn checked_changes(
         };
     }
     if let Some(address) = request.address {
-        changes.address = Some(super::non_empty(Some(address)));
+        changes.address = Some(super::fields::optional(
+            Some(address),
+            "address",
+            300,
+            &mut errors,
+        ));
     }
     if let Some(ward) = &request.ward_code
         && let Some(ward) = errors.check("ward_code", WardCode::parse(ward))
@@ -604,7 +613,12 @@ fn checked_changes(
         let year = changes.birth_date.unwrap_or(person.birth_date).year();
         let gender = gender_of(changes.gender.unwrap_or(person.gender));
         if let Err(err) = document.check_against(year, gender) {
-            errors.push("birth_date", err.code(), err.to_string());
+            let field = if request_changes_gender {
+                "gender"
+            } else {
+                "birth_date"
+            };
+            errors.push(field, err.code(), err.to_string());
         }
     }
     errors.finish()?;

@@ -12,7 +12,7 @@ use crate::auth::Principal;
 use crate::db::{DbConnection, people};
 use crate::domain::identity::{DocumentKind, DocumentNumber, Qid};
 use crate::domain::name::FoldedName;
-use crate::domain::national_qr::{BirthDate, NationalQr, NationalQrFields};
+use crate::domain::national_qr::{NationalQr, NationalQrFields};
 use crate::domain::payload::{self, ScannedPayload};
 use crate::domain::status;
 use crate::error::{ApiError, Problem};
@@ -224,7 +224,8 @@ pub struct VerifyRequest {
 pub struct VerifyView {
     /// The payload's format; `national` for the national personal QR.
     pub format: String,
-    /// `valid`, `invalid`, `unknown_key`, `foreign` (another app's signature) or `absent`.
+    /// `valid`, `invalid`, `masked` (a masked copy of our code, which cannot be checked),
+    /// `unknown_key`, `foreign` (another app's signature) or `absent`.
     pub signature: String,
     /// The document number with its first six characters hidden.
     pub document_masked: String,
@@ -295,6 +296,11 @@ pub async fn verify(
             None,
             "The signature does not match: this code was altered or forged. Ask for an ID document.",
         ),
+        SignatureCheck::Masked => (
+            None,
+            None,
+            "A masked display copy of an antoan code: its signature cannot be checked. Ask for the full code.",
+        ),
         SignatureCheck::UnknownKey { .. } => (
             None,
             None,
@@ -306,11 +312,7 @@ pub async fn verify(
             "A national code without our signature; look the person up online.",
         ),
     };
-    let masked = !matches!(code.birth_date, BirthDate::Full(_))
-        || matches!(
-            code.document,
-            crate::domain::national_qr::ScannedDocument::Masked { .. }
-        );
+    let masked = code.is_masked();
     Ok(web::Json(VerifyView {
         format: "national".to_owned(),
         signature: check.as_str().to_owned(),

@@ -218,6 +218,31 @@ pub async fn create_policy(
     principal.require(&[Role::CityAdmin])?;
     validate(&*body)?;
     let request = body.into_inner();
+    let mut errors = crate::error::FieldErrors::new();
+    let version = request.version.trim().to_owned();
+    if !version
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        errors.push(
+            "version",
+            "invalid_version",
+            "a version uses letters, digits, '-', '_' and '.'",
+        );
+    }
+    let description =
+        super::fields::required(&request.description, "description", 2000, &mut errors);
+    // A policy that reached back would change the colour of scans already
+    // stored under another version; new rules start tomorrow at the earliest.
+    let today = crate::domain::time::local_date(chrono::Utc::now());
+    if request.effective_from <= today {
+        errors.push(
+            "effective_from",
+            "not_in_future",
+            format!("a new policy takes effect after today ({today}), so past colours keep their meaning"),
+        );
+    }
+    errors.finish()?;
     let rules: PolicyRules = serde_json::from_value(request.rules).map_err(|err| {
         ApiError::field(
             "rules",
@@ -236,9 +261,9 @@ pub async fn create_policy(
             reference::insert_policy(
                 conn,
                 reference::NewPolicy {
-                    version: request.version.trim(),
+                    version: &version,
                     effective_from: request.effective_from,
-                    description: request.description.trim(),
+                    description: &description,
                     rules: rules_text,
                     created_at: db::now(),
                 },

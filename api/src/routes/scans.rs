@@ -18,7 +18,7 @@ use crate::auth::{Principal, Role, VisitScope};
 use crate::db::{self, DbConnection, people, visits};
 use crate::domain::identity::DocumentNumber;
 use crate::domain::national_qr::ScannedDocument;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldErrors, Problem};
 use crate::qr::{self, SignatureCheck};
 use crate::state::AppState;
 
@@ -58,7 +58,7 @@ pub struct ScanView {
     pub reason_vi: String,
     /// The status policy that decided the colour.
     pub policy_version: String,
-    /// `valid`, `foreign`, `absent` or `manual` (typed by hand).
+    /// `valid`, `masked` (a masked copy of our code), `foreign`, `absent` or `manual` (typed by hand).
     pub signature: String,
     /// False when the person is not in antoan: the colour is black for lack of records.
     pub person_known: bool,
@@ -90,7 +90,7 @@ fn identify(
             "send the scanned payload or a document number",
         )),
         (None, Some(number)) => {
-            let document = DocumentNumber::detect(number)
+            let document = DocumentNumber::detect(&super::typed_document(number))
                 .map_err(|err| ApiError::field("document_number", err.code(), err.to_string()))?;
             let person = people::by_document(conn, document.as_str())?;
             Ok(Subject {
@@ -110,6 +110,10 @@ fn identify(
                 SignatureCheck::Valid { .. } => "valid",
                 SignatureCheck::Foreign => "foreign",
                 SignatureCheck::Absent => "absent",
+                // A masked copy of our code still names its document when
+                // only the birth date is hidden; otherwise the lookup below
+                // asks for the full code.
+                SignatureCheck::Masked => "masked",
                 SignatureCheck::Invalid => {
                     return Err(ApiError::unprocessable(
                         "invalid_signature",
@@ -168,6 +172,7 @@ fn identify(
     responses(
         (status = 201, description = "Recorded; show the colour", body = ScanView),
         (status = 200, description = "A replay of a scan already recorded", body = ScanView),
+        (status = 409, description = "The idempotency key was used for another person's scan", body = Problem),
         (status = 400, description = "The body cannot be read", body = Problem),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 403, description = "Not staff of this checkpoint", body = Problem),
@@ -187,24 +192,30 @@ pub async fn record_scan(
     let request = body.into_inner();
     let now = Utc::now();
     let scanned_at = request.scanned_at.unwrap_or(now);
-    if scanned_at > now + Duration::minutes(5) || scanned_at < now - Duration::days(7) {
-        return Err(ApiError::field(
+    let mut errors = FieldErrors::new();
+    if scanned_at > now + Duration::minutes(5) {
+        errors.push(
             "scanned_at",
-            "out_of_range",
-            "scanned_at is within the last 7 days",
-        ));
+            "in_future",
+            "scanned_at cannot be in the future; check the scanner's clock",
+        );
+    } else if scanned_at < now - Duration::days(7) {
+        errors.push(
+            "scanned_at",
+            "too_old",
+            "a queued scan is replayed within 7 days of scanning",
+        );
     }
-    let key = super::non_empty(request.idempotency_key.clone());
-    if key.as_ref().is_some_and(|k| k.len() > 100) {
-        return Err(ApiError::field(
-            "idempotency_key",
-            "too_long",
-            "an idempotency key has at most 100 characters",
-        ));
-    }
+    let key = super::fields::token(
+        request.idempotency_key.clone(),
+        "idempotency_key",
+        100,
+        &mut errors,
+    );
+    errors.finish()?;
 
     let app = state.clone();
-    let (recorded, known) = state
+    let (recorded, document) = state
         .db
         .transaction(move |conn| {
             let checkpoint = visible_checkpoint(conn, &principal, &public_id)?;
@@ -228,18 +239,8 @@ pub async fn record_scan(
                     )
                 }
                 None => {
-                    let inputs = StatusInputs {
-                        policies: Vec::new(),
-                        doses: Vec::new(),
-                        recoveries: Vec::new(),
-                        tests: Vec::new(),
-                    };
-                    let policies = db::reference::policies(conn)?
-                        .iter()
-                        .map(|row| row.to_policy())
-                        .collect::<Result<Vec<_>, _>>()?;
-                    let inputs = StatusInputs { policies, ..inputs };
-                    let evaluation = inputs.evaluate(scanned_at)?;
+                    // Nobody to judge: the policy in force decides on no records.
+                    let evaluation = StatusInputs::policies_only(conn)?.evaluate(scanned_at)?;
                     (
                         evaluation.colour.as_str().to_owned(),
                         "no record of this person in antoan".to_owned(),
@@ -277,12 +278,23 @@ pub async fn record_scan(
                 .person
                 .as_ref()
                 .map(|p| p.document_number.clone())
-                .or(subject.document);
-            let known = subject.person.is_some();
-            Ok((
-                visits::record(conn, &visit)?,
-                (known, document.unwrap_or_default()),
-            ))
+                .or(subject.document)
+                .unwrap_or_default();
+            let recorded = visits::record(conn, &visit)?;
+            // A replay must name the same person as the scan it replays;
+            // otherwise the scanner reused a key, and answering with the
+            // first visit would show one person's name beside another's.
+            if let visits::Recorded::Replayed(existing) = &recorded
+                && (existing.person_id != visit.person_id
+                    || existing.subject_document != visit.subject_document)
+            {
+                return Err(ApiError::conflict(
+                    "idempotency_key_reused",
+                    "This idempotency key was already used for another person's scan; \
+                         make a new key for each scan.",
+                ));
+            }
+            Ok((recorded, document))
         })
         .await?;
 
@@ -290,7 +302,7 @@ pub async fn record_scan(
         visits::Recorded::New(visit) => (false, visit),
         visits::Recorded::Replayed(visit) => (true, visit),
     };
-    let (person_known, document) = known;
+    let person_known = visit.person_id.is_some();
     let view = scan_view(visit, replayed, person_known, &document);
     tracing::info!(
         scan.replayed = replayed,
@@ -383,6 +395,10 @@ struct Window {
 fn window_of(query: &VisitQuery) -> Result<Window, ApiError> {
     let until = query.until.unwrap_or_else(Utc::now);
     let from = query.from.unwrap_or(until - Duration::hours(24));
+    let mut errors = FieldErrors::new();
+    super::fields::instant(from, super::fields::far_future(), "from", &mut errors);
+    super::fields::instant(until, super::fields::far_future(), "until", &mut errors);
+    errors.finish()?;
     if from >= until {
         return Err(ApiError::field(
             "from",
@@ -439,43 +455,32 @@ fn visit_page(
     rows.truncate(limit);
     let next_cursor = if has_more {
         rows.last()
-            .map(|v| super::encode_cursor(v.entered_at, v.id))
+            .map(|row| super::encode_cursor(row.visit.entered_at, row.visit.id))
     } else {
         None
     };
-
-    let mut ids: Vec<i64> = rows.iter().map(|v| v.checkpoint_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let names = visits::checkpoint_names(conn, &ids)?;
-    let mut items = Vec::with_capacity(rows.len());
-    for visit in rows {
-        let document = match visit.person_id {
-            Some(id) => people::by_id(conn, id)?.map(|p| p.document_number),
-            None => visit.subject_document.clone(),
-        };
-        let (checkpoint_id, checkpoint_name) = names
-            .iter()
-            .find(|(id, _, _)| *id == visit.checkpoint_id)
-            .map(|(_, public_id, name)| (public_id.clone(), name.clone()))
-            .unwrap_or_default();
-        let (reason, reason_vi) = reasons(&visit);
-        items.push(VisitView {
-            id: visit.public_id,
-            checkpoint_id,
-            checkpoint_name,
-            folded_name: visit.subject_name,
-            document_masked: mask_document(document.as_deref().unwrap_or_default()),
-            person_known: visit.person_id.is_some(),
-            colour: visit.colour,
-            reason,
-            reason_vi,
-            policy_version: visit.policy_version,
-            method: visit.method,
-            entered_at: super::utc(visit.entered_at),
-            exited_at: visit.exited_at.map(super::utc),
-        });
-    }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let (reason, reason_vi) = reasons(&row.visit);
+            let visit = row.visit;
+            VisitView {
+                id: visit.public_id,
+                checkpoint_id: row.checkpoint_public_id,
+                checkpoint_name: row.checkpoint_name,
+                folded_name: visit.subject_name,
+                document_masked: mask_document(row.document_number.as_deref().unwrap_or_default()),
+                person_known: visit.person_id.is_some(),
+                colour: visit.colour,
+                reason,
+                reason_vi,
+                policy_version: visit.policy_version,
+                method: visit.method,
+                entered_at: super::utc(visit.entered_at),
+                exited_at: visit.exited_at.map(super::utc),
+            }
+        })
+        .collect();
     Ok(super::Page { items, next_cursor })
 }
 

@@ -166,6 +166,27 @@ async fn deactivated_accounts_cannot_log_in(app: TestApp) {
 }
 
 async fn bad_tokens_are_401(app: TestApp) {
+    // The scheme is case-insensitive.
+    let admin = app.admin().await;
+    let (status, _) = app
+        .send(
+            app.client
+                .get(app.url("/auth/me"))
+                .header("Authorization", format!("bearer {admin}")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // A body that is not JSON is a 415 that says what to send.
+    let (status, body) = app
+        .send(
+            app.client
+                .post(app.url("/auth/login"))
+                .header("content-type", "text/plain")
+                .body("admin"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
+
     let (status, body) = app.get("/auth/me", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "unauthenticated");

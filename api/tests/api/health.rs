@@ -153,6 +153,12 @@ async fn records_are_listed_and_validated(app: TestApp) {
     assert_eq!(body["errors"].as_array().unwrap().len(), 2);
 
     let (status, body) = app
+        .post(&format!("/people/{id}/test-results"), Some(&officer.token), &json!({ "kind": "pcr", "sampled_at": "-262143-01-01T00:00:00Z", "result": "negative" }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["code"], "too_early");
+
+    let (status, body) = app
         .post(&format!("/people/{id}/health-declarations"), Some(&officer.token), &json!({ "symptoms": ["fever", " cough "], "contact_with_case": false, "recent_travel": true }))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -245,6 +251,21 @@ async fn policies_are_versioned_data(app: TestApp) {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = app.post("/status-policies", Some(&admin), &policy).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let mut same_day = policy.clone();
+    same_day["version"] = json!("test-same-day");
+    let (status, body) = app.post("/status-policies", Some(&admin), &same_day).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "policy_date_taken");
+    // Reaching back would change the meaning of colours already stored.
+    let mut back_dated = policy.clone();
+    back_dated["version"] = json!("test-back-dated");
+    back_dated["effective_from"] = json!("2021-10-01");
+    let (status, body) = app
+        .post("/status-policies", Some(&admin), &back_dated)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["code"], "not_in_future");
+
     let mut bad = policy.clone();
     bad["version"] = json!("test-bad");
     bad["rules"]["vaccination"]["wait_days"] = json!(400);

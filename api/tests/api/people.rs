@@ -94,6 +94,13 @@ async fn invalid_fields_are_all_named(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["code"], "unknown_ward");
 
+    // Control characters never belong in an address, and PostgreSQL could not store a NUL.
+    let mut nul = person_input("26794");
+    nul["address"] = json!("5 Kha Vạn Cân\u{0}");
+    let (status, body) = app.post("/people", Some(&officer.token), &nul).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["code"], "forbidden_character");
+
     // A body that is not JSON at all.
     let (status, body) = app
         .send(
@@ -224,6 +231,16 @@ async fn updates_keep_the_cccd_consistent(app: TestApp) {
     let (_, unchanged) = app.get(&path, Some(&officer.token)).await;
     assert_eq!(unchanged["birth_date"], "1990-05-17");
     assert_eq!(unchanged["gender"], "female");
+
+    // Fields the API does not know are refused, not silently ignored.
+    let (status, body) = app
+        .patch(
+            &path,
+            Some(&officer.token),
+            &json!({ "document_number": "079090009999" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
 
 async fn residents_declare_on_behalf(app: TestApp) {
@@ -242,6 +259,25 @@ async fn residents_declare_on_behalf(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["folded_name"], "TRAN THI BUOI");
+
+    // A resident changes their contact details, but not the identity their QR vouches for.
+    let own_path = format!("/people/{own_id}");
+    let (status, body) = app
+        .patch(
+            &own_path,
+            Some(&resident.token),
+            &json!({ "address": "12 Đường số 8" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app
+        .patch(
+            &own_path,
+            Some(&resident.token),
+            &json!({ "full_name": "Someone Else" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 
     // Another resident sees neither of them.
     let (stranger, _) = app.resident(person_input("26794")).await;

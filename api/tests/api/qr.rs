@@ -110,6 +110,13 @@ async fn verify_reads_ours_and_others(app: TestApp) {
     assert_eq!(verified["signature"], "invalid");
     assert_eq!(verified["offline_colour"], serde_json::Value::Null);
 
+    // A masked display copy of our own code cannot be checked, but it is no forgery.
+    let masked_copy = format!("******{}", &payload[6..]);
+    let (_, verified) = app
+        .post("/qr/verify", None, &json!({ "payload": masked_copy }))
+        .await;
+    assert_eq!(verified["signature"], "masked", "{verified}");
+
     // Another app's codes: unsigned, masked, EXT in their own order.
     let other_app = "079185004321|Lê Văn Tám|15/04/1985|1|100000000000000001|0912345678<1<";
     let (status, verified) = app

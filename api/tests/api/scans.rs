@@ -13,6 +13,7 @@ crate::on_both_backends!(
     codes_that_cannot_be_trusted_are_refused,
     people_unknown_to_us_scan_black,
     visits_are_paged_newest_first,
+    concurrent_scans_all_land_once,
 );
 
 struct Gate {
@@ -157,6 +158,12 @@ async fn codes_that_cannot_be_trusted_are_refused(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["code"], "invalid_signature");
 
+    // A masked display copy of our own code is not a forgery, but it cannot be looked up.
+    let masked_copy = format!("******{}", &payload[6..]);
+    let (status, body) = scan(&app, &gate, json!({ "payload": masked_copy })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "masked_document");
+
     let masked = "******004321|LE VAN TAM|**/**/1985|0|100000000000000001|";
     let (status, body) = scan(&app, &gate, json!({ "payload": masked })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -279,4 +286,41 @@ async fn visits_are_paged_newest_first(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app.get(&base, Some(&gate.staff)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn concurrent_scans_all_land_once(app: TestApp) {
+    let admin = app.admin().await;
+    let officer = app.ward_officer(&admin, "26794").await.token;
+    let gate = gate(&app).await;
+    let (_, payload) = vaccinated(&app, &officer, 20).await;
+
+    // Two guards at once, and a scanner replaying its queue while online
+    // scans go on: every scan answers, and each key is one visit.
+    let bodies: Vec<Value> = (0..12)
+        .map(|i| json!({ "payload": payload, "idempotency_key": format!("key-{}", i % 4) }))
+        .collect();
+    let answers =
+        futures::future::join_all(bodies.iter().map(|body| scan(&app, &gate, body.clone()))).await;
+    for (status, body) in &answers {
+        assert!(status.is_success(), "{status}: {body}");
+    }
+    let (_, visits) = app
+        .get(
+            &format!("/checkpoints/{}/visits", gate.checkpoint),
+            Some(&gate.organization.admin.token),
+        )
+        .await;
+    assert_eq!(visits["items"].as_array().unwrap().len(), 4, "{visits}");
+
+    // A key reused for another person's scan is refused, not answered
+    // with the first person's visit.
+    let (other, _) = vaccinated(&app, &officer, 20).await;
+    let (status, body) = scan(
+        &app,
+        &gate,
+        json!({ "document_number": other["document_number"], "idempotency_key": "key-0" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "idempotency_key_reused");
 }
