@@ -516,6 +516,11 @@ impl Server {
         &self.base_url
     }
 
+    /// Everything the server printed so far, both streams.
+    pub fn transcript(&self) -> String {
+        self.process.transcript()
+    }
+
     /// The server's data folder.
     pub fn data_dir(&self) -> PathBuf {
         self.sandbox.data_dir()

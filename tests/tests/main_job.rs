@@ -97,6 +97,31 @@ fn main_job(backend: Backend) {
     scan_black_until_green(&checkpoint, &recent_qr, &VACCINATED_RECENTLY);
 
     verify_offline(&api, &qr);
+    logs_hold_no_personal_data(&server, &qr);
+}
+
+/// The server logged every request of the walk; none of its lines may hold
+/// a name, a document number, a password or a code that carries them.
+fn logs_hold_no_personal_data(server: &Server, qr: &PrintedQr) {
+    let transcript = server.transcript();
+    assert!(
+        transcript.contains("scan.recorded"),
+        "the walk was logged:\n{transcript}"
+    );
+    let mut secrets = vec![ADMIN_PASSWORD, PASSWORD, qr.payload.as_str()];
+    for resident in [&VACCINATED_LONG_AGO, &VACCINATED_RECENTLY] {
+        secrets.extend([
+            resident.document_number,
+            resident.full_name,
+            resident.folded_name,
+        ]);
+    }
+    for secret in secrets {
+        assert!(
+            !transcript.contains(secret),
+            "the server log contains {secret:?}:\n{transcript}"
+        );
+    }
 }
 
 /// Step 1: the city administrator creates a ward officer, who logs in.
