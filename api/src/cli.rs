@@ -116,18 +116,11 @@ fn create_admin(settings: &Settings, username: &str, password_stdin: bool) -> Re
     db::reference::seed(&mut conn).map_err(|err| err.for_operator())?;
     accounts::insert(
         &mut conn,
-        accounts::NewAccount {
-            public_id: db::new_public_id(),
-            username: username.clone(),
-            password_hash: password::hash(&password).map_err(|err| err.for_operator())?,
-            role: Role::CityAdmin.as_str().to_owned(),
-            ward_code: None,
-            organization_id: None,
-            checkpoint_id: None,
-            person_id: None,
-            active: true,
-            created_at: db::now(),
-        },
+        accounts::NewAccount::new(
+            username.clone(),
+            password::hash(&password).map_err(|err| err.for_operator())?,
+            Role::CityAdmin,
+        ),
     )
     .map_err(|err| err.problem().detail)?;
     if generated {

@@ -56,6 +56,25 @@ pub struct NewAccount {
     pub created_at: NaiveDateTime,
 }
 
+impl NewAccount {
+    /// An active account of `role`, bound to nothing yet: set the binding
+    /// its role needs with struct update syntax.
+    pub fn new(username: String, password_hash: String, role: Role) -> Self {
+        Self {
+            public_id: super::new_public_id(),
+            username,
+            password_hash,
+            role: role.as_str().to_owned(),
+            ward_code: None,
+            organization_id: None,
+            checkpoint_id: None,
+            person_id: None,
+            active: true,
+            created_at: super::now(),
+        }
+    }
+}
+
 /// Inserts an account; a taken username is a 409 that says so.
 pub fn insert(conn: &mut DbConnection, account: NewAccount) -> Result<Account, ApiError> {
     match diesel::insert_into(accounts::table)

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::auth::{Principal, Role, password};
-use crate::db::{self, DbConnection, accounts, organizations, people, reference};
+use crate::db::{DbConnection, accounts, organizations, people, reference};
 use crate::error::{ApiError, FieldErrors, Problem};
 use crate::state::AppState;
 
@@ -277,16 +277,10 @@ pub async fn create_account(
             let account = accounts::insert(
                 conn,
                 accounts::NewAccount {
-                    public_id: db::new_public_id(),
-                    username,
-                    password_hash,
-                    role: request.role.as_str().to_owned(),
                     ward_code: request.ward_code,
                     organization_id,
                     checkpoint_id,
-                    person_id: None,
-                    active: true,
-                    created_at: db::now(),
+                    ..accounts::NewAccount::new(username, password_hash, request.role)
                 },
             )?;
             account_view(conn, &account)

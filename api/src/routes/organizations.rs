@@ -168,16 +168,8 @@ pub async fn create_organization(
             let account = accounts::insert(
                 conn,
                 accounts::NewAccount {
-                    public_id: db::new_public_id(),
-                    username,
-                    password_hash,
-                    role: Role::OrganizationAdmin.as_str().to_owned(),
-                    ward_code: None,
                     organization_id: Some(organization.id),
-                    checkpoint_id: None,
-                    person_id: None,
-                    active: true,
-                    created_at: now,
+                    ..accounts::NewAccount::new(username, password_hash, Role::OrganizationAdmin)
                 },
             )?;
             Ok(OrganizationRegistrationView {

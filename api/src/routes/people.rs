@@ -300,16 +300,8 @@ pub async fn register(
             let account = accounts::insert(
                 conn,
                 accounts::NewAccount {
-                    public_id: db::new_public_id(),
-                    username,
-                    password_hash,
-                    role: Role::Resident.as_str().to_owned(),
-                    ward_code: None,
-                    organization_id: None,
-                    checkpoint_id: None,
                     person_id: Some(person.id),
-                    active: true,
-                    created_at: db::now(),
+                    ..accounts::NewAccount::new(username, password_hash, Role::Resident)
                 },
             )?;
             Ok(RegistrationView {

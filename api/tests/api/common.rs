@@ -242,18 +242,11 @@ impl TestApp {
             let mut conn = state.db.get().expect("connection");
             accounts::insert(
                 &mut conn,
-                accounts::NewAccount {
-                    public_id: db::new_public_id(),
-                    username: name,
-                    password_hash: password::hash(PASSWORD).expect("hash"),
-                    role: Role::CityAdmin.as_str().to_owned(),
-                    ward_code: None,
-                    organization_id: None,
-                    checkpoint_id: None,
-                    person_id: None,
-                    active: true,
-                    created_at: db::now(),
-                },
+                accounts::NewAccount::new(
+                    name,
+                    password::hash(PASSWORD).expect("hash"),
+                    Role::CityAdmin,
+                ),
             )
             .expect("admin inserted");
         })
