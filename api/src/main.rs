@@ -42,7 +42,8 @@ async fn main() -> std::process::ExitCode {
     println!("API document: http://{}/docs/", app.addr);
     if app.needs_admin {
         println!(
-            "no administrator yet: in another terminal run `antoan create-admin --username admin` \
+            "no administrator yet: in another terminal, with the same environment (DATABASE_URL, \
+             ANTOAN_DATA_DIR), run `antoan create-admin --username admin` \
              (from a checkout: `cargo run --release -- create-admin --username admin`)"
         );
     }

@@ -56,6 +56,7 @@ pub fn prepare_state(settings: Settings) -> Result<AppState, StartupError> {
             tracing::info!(count = applied.len(), backend = db.backend(), "db.migrated");
         }
         db::reference::seed(&mut conn).map_err(|err| StartupError::Database(err.for_operator()))?;
+        tracing::info!(backend = db.backend(), "db.reference_data_loaded");
     }
     let development = settings.mode == Mode::Development;
     let keys = KeyRing::load(&settings.keys_dir, development)?;
