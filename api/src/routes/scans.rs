@@ -162,6 +162,39 @@ fn identify(
     }
 }
 
+/// The colour a scan records, and why.
+struct Decision {
+    colour: String,
+    reason: String,
+    reason_vi: String,
+    policy_version: String,
+}
+
+/// Judges `person` at `at` from their current records; someone we have no
+/// record of is judged by the policy in force on no records at all.
+fn decide(
+    conn: &mut DbConnection,
+    person: Option<&people::Person>,
+    at: DateTime<Utc>,
+) -> Result<Decision, ApiError> {
+    let Some(person) = person else {
+        let evaluation = StatusInputs::policies_only(conn)?.evaluate(at)?;
+        return Ok(Decision {
+            colour: evaluation.colour.as_str().to_owned(),
+            reason: "no record of this person in antoan".to_owned(),
+            reason_vi: "không có dữ liệu của người này trong hệ thống".to_owned(),
+            policy_version: evaluation.policy_version,
+        });
+    };
+    let evaluation = StatusInputs::load(conn, person.id)?.evaluate(at)?;
+    Ok(Decision {
+        colour: evaluation.colour.as_str().to_owned(),
+        reason: evaluation.reason.text_en,
+        reason_vi: evaluation.reason.text_vi,
+        policy_version: evaluation.policy_version,
+    })
+}
+
 /// Record a scan at a checkpoint (its organization's staff and admins).
 #[utoipa::path(
     tag = "scans",
@@ -228,27 +261,7 @@ pub async fn record_scan(
                 ));
             }
             let subject = identify(conn, &app, &request)?;
-            let (colour, reason, reason_vi, policy_version) = match &subject.person {
-                Some(person) => {
-                    let evaluation = StatusInputs::load(conn, person.id)?.evaluate(scanned_at)?;
-                    (
-                        evaluation.colour.as_str().to_owned(),
-                        evaluation.reason.text_en,
-                        evaluation.reason.text_vi,
-                        evaluation.policy_version,
-                    )
-                }
-                None => {
-                    // Nobody to judge: the policy in force decides on no records.
-                    let evaluation = StatusInputs::policies_only(conn)?.evaluate(scanned_at)?;
-                    (
-                        evaluation.colour.as_str().to_owned(),
-                        "no record of this person in antoan".to_owned(),
-                        "không có dữ liệu của người này trong hệ thống".to_owned(),
-                        evaluation.policy_version,
-                    )
-                }
-            };
+            let decision = decide(conn, subject.person.as_ref(), scanned_at)?;
             let visit = visits::NewVisit {
                 public_id: db::new_public_id(),
                 checkpoint_id: checkpoint.id,
@@ -260,9 +273,10 @@ pub async fn record_scan(
                     subject.document.clone()
                 },
                 subject_name: subject.folded_name.clone(),
-                colour,
-                reason: serde_json::json!({ "en": reason, "vi": reason_vi }).to_string(),
-                policy_version,
+                colour: decision.colour,
+                reason: serde_json::json!({ "en": decision.reason, "vi": decision.reason_vi })
+                    .to_string(),
+                policy_version: decision.policy_version,
                 method: if subject.signature == "manual" {
                     "manual"
                 } else {
