@@ -70,9 +70,7 @@ pub fn optional(
     max: usize,
     errors: &mut FieldErrors,
 ) -> Option<String> {
-    let value = value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())?;
+    let value = super::non_empty(value)?;
     check(&value, field, max, errors);
     Some(value)
 }
@@ -95,9 +93,7 @@ pub fn token(
     max: usize,
     errors: &mut FieldErrors,
 ) -> Option<String> {
-    let value = value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())?;
+    let value = super::non_empty(value)?;
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
         errors.push(
             field,

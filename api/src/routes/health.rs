@@ -286,11 +286,11 @@ pub async fn add_recovery(
             "recovered_on cannot be before positive_on",
         );
     }
-    if input.positive_on < earliest_vaccination() - Duration::days(365) {
+    if input.positive_on < fields::pandemic_start().date_naive() {
         errors.push(
             "positive_on",
             "too_early",
-            "positive_on is before COVID-19 reached Vietnam",
+            "positive_on is before COVID-19 existed (December 2019)",
         );
     }
     let certificate_number = fields::optional(

@@ -12,6 +12,7 @@ use crate::auth::{PersonScope, Principal, Role, password};
 use crate::db::{self, DbConnection, accounts, people, reference};
 use crate::domain::identity::{
     DocumentKind, DocumentNumber, Gender, HealthInsuranceNumber, PhoneNumber, WardCode,
+    mask_document_text,
 };
 use crate::domain::name::FoldedName;
 use crate::error::{ApiError, FieldErrors, Problem};
@@ -66,7 +67,7 @@ pub fn person_view(
         id: person.public_id.clone(),
         qid: person.qid.clone(),
         document_kind: person.document_kind.clone(),
-        document_number_masked: mask_document(&person.document_number),
+        document_number_masked: mask_document_text(&person.document_number),
         document_number: person.document_number.clone(),
         full_name: person.full_name.clone(),
         folded_name: person.folded_name.clone(),
@@ -81,15 +82,6 @@ pub fn person_view(
         created_at: super::utc(person.created_at),
         updated_at: super::utc(person.updated_at),
     })
-}
-
-/// The national display rule: the first six characters become `*`.
-pub fn mask_document(number: &str) -> String {
-    number
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i < 6 { '*' } else { c })
-        .collect()
 }
 
 pub fn gender_of(code: i32) -> Gender {

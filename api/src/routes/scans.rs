@@ -12,11 +12,10 @@ use utoipa::{IntoParams, ToSchema};
 use super::accounts::visible_organization;
 use super::health::StatusInputs;
 use super::organizations::visible_checkpoint;
-use super::people::mask_document;
 use super::qr::read_national;
 use crate::auth::{Principal, Role, VisitScope};
 use crate::db::{self, DbConnection, people, visits};
-use crate::domain::identity::DocumentNumber;
+use crate::domain::identity::{DocumentNumber, mask_document_text};
 use crate::domain::national_qr::ScannedDocument;
 use crate::error::{ApiError, FieldErrors, Problem};
 use crate::qr::{self, SignatureCheck};
@@ -351,7 +350,7 @@ fn scan_view(visit: visits::Visit, replayed: bool, person_known: bool, document:
         replayed,
         colour: visit.colour,
         folded_name: visit.subject_name,
-        document_masked: mask_document(document),
+        document_masked: mask_document_text(document),
         reason,
         reason_vi,
         policy_version: visit.policy_version,
@@ -483,7 +482,9 @@ fn visit_page(
                 checkpoint_id: row.checkpoint_public_id,
                 checkpoint_name: row.checkpoint_name,
                 folded_name: visit.subject_name,
-                document_masked: mask_document(row.document_number.as_deref().unwrap_or_default()),
+                document_masked: mask_document_text(
+                    row.document_number.as_deref().unwrap_or_default(),
+                ),
                 person_known: visit.person_id.is_some(),
                 colour: visit.colour,
                 reason,
