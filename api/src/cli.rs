@@ -37,6 +37,9 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Load a small demo data set (development mode only): an account of
+    /// every role, residents green and black, a market with its gate.
+    Demo,
     /// Create a new QR signing key; the old ones keep verifying codes they signed.
     RotateKeys,
     /// Print the OpenAPI document.
@@ -47,7 +50,7 @@ pub enum Command {
 /// output, never to the log.
 pub fn run_command(command: Command, settings: Settings) -> Result<(), String> {
     match command {
-        Command::Serve => Err("serve is handled by main".into()),
+        Command::Serve | Command::Demo => Err("serve and demo are handled by main".into()),
         Command::Openapi => {
             print!(
                 "{}",

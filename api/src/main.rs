@@ -20,6 +20,22 @@ async fn main() -> std::process::ExitCode {
     antoan::telemetry::init(settings.log_format);
 
     let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Demo) {
+        return match antoan::demo::load(settings).await {
+            Ok(accounts) => {
+                println!(
+                    "demo data loaded; every account's password is {}",
+                    antoan::demo::DEMO_PASSWORD
+                );
+                println!("{accounts}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("antoan: demo: {err}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     if !matches!(command, Command::Serve) {
         return match run_command(command, settings) {
             Ok(()) => std::process::ExitCode::SUCCESS,

@@ -534,6 +534,12 @@ impl Server {
             .unwrap_or_else(|| panic!("the server never printed {text:?}"))
     }
 
+    /// Runs another subcommand of the binary in the server's folder and
+    /// environment, as an operator would beside the running server.
+    pub fn run(&self, args: &[&str]) -> Finished {
+        self.sandbox.run(args, &[], None)
+    }
+
     /// Creates the first city administrator the way an operator does: the
     /// same binary and environment, the password on standard input.
     pub fn create_admin(&self, username: &str, password: &str) {

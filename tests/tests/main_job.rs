@@ -26,6 +26,76 @@ fn main_job_on_postgres() {
     main_job(Backend::Postgres);
 }
 
+/// `antoan demo` gives every role an account to try; the demo resident's
+/// code scans green at the demo market's gate.
+#[test]
+fn demo_data_set_serves_every_role() {
+    let server = Server::start_embedded();
+    let loaded = server.run(&["demo"]);
+    assert!(loaded.status.success(), "`antoan demo` failed\n{loaded:#?}");
+    let password = "demo-password-2021";
+    assert!(
+        loaded.stdout.contains(password),
+        "the demo prints its password:\n{}",
+        loaded.stdout
+    );
+    let again = server.run(&["demo"]);
+    assert!(
+        !again.status.success(),
+        "loading the demo twice must refuse"
+    );
+
+    let api = server.client();
+    for username in ["demo.admin", "demo.yte", "demo.linhxuan", "demo.cho"] {
+        api.login(&format!("demo: {username} logs in"), username, password);
+    }
+    let resident = api.login("demo: the resident logs in", "demo.cudan", password);
+    let me = resident
+        .get("demo: the resident's account", "/auth/me")
+        .expect_status(200)
+        .json();
+    let person = me.str("/person_id").to_owned();
+    let qr = resident
+        .get("demo: the resident's QR", &format!("/people/{person}/qr"))
+        .expect_status(200)
+        .json();
+    let declared = resident
+        .get(
+            "demo: whom the resident declared for",
+            &format!("/people/{person}/declared"),
+        )
+        .expect_status(200)
+        .json();
+    declared.check(
+        declared.array("").len() == 1,
+        "the resident to have declared for one person",
+    );
+
+    let guard = api.login("demo: the guard logs in", "demo.baove", password);
+    let account = guard
+        .get("demo: the guard's account", "/auth/me")
+        .expect_status(200)
+        .json();
+    let organization = account.str("/organization_id").to_owned();
+    let checkpoints = guard
+        .get(
+            "demo: the market's checkpoints",
+            &format!("/organizations/{organization}/checkpoints"),
+        )
+        .expect_status(200)
+        .json();
+    let gate = checkpoints.str("/0/id").to_owned();
+    let scan = guard
+        .post_json(
+            "demo: the guard scans the resident",
+            &format!("/checkpoints/{gate}/scans"),
+            &json!({ "payload": qr.str("/payload") }),
+        )
+        .expect_status(201)
+        .json();
+    scan.expect_str("/colour", "green");
+}
+
 /// A resident the walk registers, with the details the QR must carry.
 struct Resident {
     /// A CCCD whose gender digit and year agree with the rest: `079` (born in
