@@ -19,10 +19,9 @@ pub const DEMO_PASSWORD: &str = "demo-password-2021";
 
 const ADMIN: &str = "demo.admin";
 
-/// One request to the in-process application; a failure names the call.
-async fn send<S, B>(
+/// One POST to the in-process application; a failure names the call.
+async fn post<S, B>(
     app: &S,
-    method: &'static str,
     path: String,
     token: Option<String>,
     body: Value,
@@ -35,12 +34,9 @@ where
         >,
     B: actix_web::body::MessageBody,
 {
-    let request = match method {
-        "POST" => TestRequest::post(),
-        _ => TestRequest::get(),
-    }
-    .uri(&format!("/api/v1{path}"))
-    .set_json(body);
+    let request = TestRequest::post()
+        .uri(&format!("/api/v1{path}"))
+        .set_json(body);
     let request = match token {
         Some(token) => request.insert_header(("authorization", format!("Bearer {token}"))),
         None => request,
@@ -51,7 +47,7 @@ where
     if status.is_success() {
         Ok(body)
     } else {
-        Err(format!("{method} {path}: {status} {body}"))
+        Err(format!("POST {path}: {status} {body}"))
     }
 }
 
@@ -78,12 +74,10 @@ pub async fn load(settings: Settings) -> Result<String, String> {
     }
     let document = web::Data::new(crate::openapi::document_json().map_err(|err| err.to_string())?);
     let app = init_service(build_app(state, document)).await;
-    let call = |method: &'static str, path: String, token: Option<String>, body: Value| {
-        send(&app, method, path, token, body)
-    };
+    let call = |path: String, token: Option<String>, body: Value| post(&app, path, token, body);
     let login = |username: &'static str| {
         let body = json!({ "username": username, "password": DEMO_PASSWORD });
-        let tokens = send(&app, "POST", "/auth/login".to_owned(), None, body);
+        let tokens = post(&app, "/auth/login".to_owned(), None, body);
         async move {
             let tokens = tokens.await?;
             Ok::<_, String>(
@@ -105,7 +99,7 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         if let Some(ward) = ward {
             body["ward_code"] = json!(ward);
         }
-        call("POST", "/accounts".to_owned(), Some(admin.clone()), body).await?;
+        call("/accounts".to_owned(), Some(admin.clone()), body).await?;
     }
     let officer = login("demo.linhxuan").await?;
 
@@ -119,7 +113,7 @@ pub async fn load(settings: Settings) -> Result<String, String> {
             "birth_date": "1990-04-12", "gender": "male", "phone": "0909000101", "ward_code": "26794",
         },
     });
-    let resident = call("POST", "/registrations".to_owned(), None, registration).await?;
+    let resident = call("/registrations".to_owned(), None, registration).await?;
     let resident_id = resident["person"]["id"]
         .as_str()
         .unwrap_or_default()
@@ -127,7 +121,6 @@ pub async fn load(settings: Settings) -> Result<String, String> {
     let dose =
         json!({ "vaccine_code": "pfizer", "dose_number": 1, "administered_on": days_ago(30) });
     call(
-        "POST",
         format!("/people/{resident_id}/vaccinations"),
         Some(officer.clone()),
         dose,
@@ -139,7 +132,6 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         "birth_date": "1941-02-03", "gender": "female", "ward_code": "26794",
     });
     call(
-        "POST",
         "/people".to_owned(),
         Some(resident_token.clone()),
         grandmother,
@@ -153,11 +145,10 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         "document_kind": "cccd", "document_number": "079185000103", "full_name": "Lê Thị Hoa",
         "birth_date": "1985-08-20", "gender": "female", "ward_code": "26794",
     });
-    let waiting = call("POST", "/people".to_owned(), Some(officer.clone()), waiting).await?;
+    let waiting = call("/people".to_owned(), Some(officer.clone()), waiting).await?;
     let dose =
         json!({ "vaccine_code": "astrazeneca", "dose_number": 1, "administered_on": days_ago(5) });
     call(
-        "POST",
         format!(
             "/people/{}/vaccinations",
             waiting["id"].as_str().unwrap_or_default()
@@ -170,16 +161,9 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         "document_kind": "cccd", "document_number": "079070000104", "full_name": "Phạm Văn Đông",
         "birth_date": "1970-11-30", "gender": "male", "ward_code": "26794",
     });
-    let recovered = call(
-        "POST",
-        "/people".to_owned(),
-        Some(officer.clone()),
-        recovered,
-    )
-    .await?;
+    let recovered = call("/people".to_owned(), Some(officer.clone()), recovered).await?;
     let recovery = json!({ "positive_on": days_ago(74), "recovered_on": days_ago(60) });
     call(
-        "POST",
         format!(
             "/people/{}/recoveries",
             recovered["id"].as_str().unwrap_or_default()
@@ -197,11 +181,10 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         },
         "admin": { "username": "demo.cho", "password": DEMO_PASSWORD },
     });
-    let market = call("POST", "/organizations".to_owned(), None, market).await?;
+    let market = call("/organizations".to_owned(), None, market).await?;
     let market_admin = login("demo.cho").await?;
     let market_id = market["organization"]["id"].as_str().unwrap_or_default();
     call(
-        "POST",
         format!("/organizations/{market_id}/checkpoints"),
         Some(market_admin.clone()),
         json!({ "name": "Cổng chính" }),
@@ -209,13 +192,7 @@ pub async fn load(settings: Settings) -> Result<String, String> {
     .await?;
     let guard =
         json!({ "username": "demo.baove", "password": DEMO_PASSWORD, "role": "checkpoint_staff" });
-    call(
-        "POST",
-        "/accounts".to_owned(),
-        Some(market_admin.clone()),
-        guard,
-    )
-    .await?;
+    call("/accounts".to_owned(), Some(market_admin.clone()), guard).await?;
 
     Ok([
         ("demo.admin", "city administrator"),
