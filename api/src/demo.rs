@@ -74,10 +74,12 @@ pub async fn load(settings: Settings) -> Result<String, String> {
     }
     let document = web::Data::new(crate::openapi::document_json().map_err(|err| err.to_string())?);
     let app = init_service(build_app(state, document)).await;
-    let call = |path: String, token: Option<String>, body: Value| post(&app, path, token, body);
-    let login = |username: &'static str| {
+    let call = |path: &str, token: Option<&str>, body: Value| {
+        post(&app, path.to_owned(), token.map(str::to_owned), body)
+    };
+    let login = |username: &str| {
         let body = json!({ "username": username, "password": DEMO_PASSWORD });
-        let tokens = post(&app, "/auth/login".to_owned(), None, body);
+        let tokens = call("/auth/login", None, body);
         async move {
             let tokens = tokens.await?;
             Ok::<_, String>(
@@ -99,7 +101,7 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         if let Some(ward) = ward {
             body["ward_code"] = json!(ward);
         }
-        call("/accounts".to_owned(), Some(admin.clone()), body).await?;
+        call("/accounts", Some(&admin), body).await?;
     }
     let officer = login("demo.linhxuan").await?;
 
@@ -113,7 +115,7 @@ pub async fn load(settings: Settings) -> Result<String, String> {
             "birth_date": "1990-04-12", "gender": "male", "phone": "0909000101", "ward_code": "26794",
         },
     });
-    let resident = call("/registrations".to_owned(), None, registration).await?;
+    let resident = call("/registrations", None, registration).await?;
     let resident_id = resident["person"]["id"]
         .as_str()
         .unwrap_or_default()
@@ -121,8 +123,8 @@ pub async fn load(settings: Settings) -> Result<String, String> {
     let dose =
         json!({ "vaccine_code": "pfizer", "dose_number": 1, "administered_on": days_ago(30) });
     call(
-        format!("/people/{resident_id}/vaccinations"),
-        Some(officer.clone()),
+        &format!("/people/{resident_id}/vaccinations"),
+        Some(&officer),
         dose,
     )
     .await?;
@@ -131,47 +133,34 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         "document_kind": "cccd", "document_number": "079141000102", "full_name": "Trần Thị Bưởi",
         "birth_date": "1941-02-03", "gender": "female", "ward_code": "26794",
     });
-    call(
-        "/people".to_owned(),
-        Some(resident_token.clone()),
-        grandmother,
-    )
-    .await?;
+    call("/people", Some(&resident_token), grandmother).await?;
 
     // Residents without a smartphone, created at the ward office: one
     // vaccinated five days ago (black for nine more days), one recovered
     // two months ago (green).
-    let waiting = json!({
-        "document_kind": "cccd", "document_number": "079185000103", "full_name": "Lê Thị Hoa",
-        "birth_date": "1985-08-20", "gender": "female", "ward_code": "26794",
-    });
-    let waiting = call("/people".to_owned(), Some(officer.clone()), waiting).await?;
-    let dose =
-        json!({ "vaccine_code": "astrazeneca", "dose_number": 1, "administered_on": days_ago(5) });
-    call(
-        format!(
-            "/people/{}/vaccinations",
-            waiting["id"].as_str().unwrap_or_default()
+    let ward_residents = [
+        (
+            json!({
+                "document_kind": "cccd", "document_number": "079185000103", "full_name": "Lê Thị Hoa",
+                "birth_date": "1985-08-20", "gender": "female", "ward_code": "26794",
+            }),
+            "vaccinations",
+            json!({ "vaccine_code": "astrazeneca", "dose_number": 1, "administered_on": days_ago(5) }),
         ),
-        Some(officer.clone()),
-        dose,
-    )
-    .await?;
-    let recovered = json!({
-        "document_kind": "cccd", "document_number": "079070000104", "full_name": "Phạm Văn Đông",
-        "birth_date": "1970-11-30", "gender": "male", "ward_code": "26794",
-    });
-    let recovered = call("/people".to_owned(), Some(officer.clone()), recovered).await?;
-    let recovery = json!({ "positive_on": days_ago(74), "recovered_on": days_ago(60) });
-    call(
-        format!(
-            "/people/{}/recoveries",
-            recovered["id"].as_str().unwrap_or_default()
+        (
+            json!({
+                "document_kind": "cccd", "document_number": "079070000104", "full_name": "Phạm Văn Đông",
+                "birth_date": "1970-11-30", "gender": "male", "ward_code": "26794",
+            }),
+            "recoveries",
+            json!({ "positive_on": days_ago(74), "recovered_on": days_ago(60) }),
         ),
-        Some(officer.clone()),
-        recovery,
-    )
-    .await?;
+    ];
+    for (person, records, record) in ward_residents {
+        let person = call("/people", Some(&officer), person).await?;
+        let id = person["id"].as_str().unwrap_or_default();
+        call(&format!("/people/{id}/{records}"), Some(&officer), record).await?;
+    }
 
     // A market with its gate and a guard.
     let market = json!({
@@ -181,18 +170,18 @@ pub async fn load(settings: Settings) -> Result<String, String> {
         },
         "admin": { "username": "demo.cho", "password": DEMO_PASSWORD },
     });
-    let market = call("/organizations".to_owned(), None, market).await?;
+    let market = call("/organizations", None, market).await?;
     let market_admin = login("demo.cho").await?;
     let market_id = market["organization"]["id"].as_str().unwrap_or_default();
     call(
-        format!("/organizations/{market_id}/checkpoints"),
-        Some(market_admin.clone()),
+        &format!("/organizations/{market_id}/checkpoints"),
+        Some(&market_admin),
         json!({ "name": "Cổng chính" }),
     )
     .await?;
     let guard =
         json!({ "username": "demo.baove", "password": DEMO_PASSWORD, "role": "checkpoint_staff" });
-    call("/accounts".to_owned(), Some(market_admin.clone()), guard).await?;
+    call("/accounts", Some(&market_admin), guard).await?;
 
     Ok([
         ("demo.admin", "city administrator"),
