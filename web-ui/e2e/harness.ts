@@ -138,9 +138,9 @@ export async function apiCall<T>(url: string, path: string, init: { token?: stri
   return (type.includes('json') ? await response.json() : await response.arrayBuffer()) as T;
 }
 
-export async function token(url: string, username: string): Promise<{ token: string; account: { person_id?: string | null; organization_id?: string | null } }> {
+export async function token(url: string, username: string, password = PASSWORD): Promise<{ token: string; account: { person_id?: string | null; organization_id?: string | null } }> {
   const pair = await apiCall<{ access_token: string; account: { person_id?: string | null; organization_id?: string | null } }>(url, '/auth/login', {
-    body: { username, password: PASSWORD },
+    body: { username, password },
   });
   return { token: pair.access_token, account: pair.account };
 }

@@ -161,7 +161,7 @@ export const vi = {
   'checkpoints.printNew': 'In áp phích mới',
 
   'poster.title': 'Áp phích mã QR địa điểm',
-  'poster.intro': 'Mã QR in cỡ 16 × 16 cm trên khổ A4. Chọn in, tỉ lệ 100%.',
+  'poster.intro': 'Mã QR in cỡ 19 × 19 cm trên khổ A4. Chọn in, tỉ lệ 100%.',
   'poster.print': 'In áp phích',
   'poster.qrAlt': 'Mã QR địa điểm {name}',
   'poster.call': 'Quét mã QR để khai báo khi vào',
@@ -247,7 +247,7 @@ export const vi = {
   'guide.ward_officer':
     'Mở “Người dân”, nhập số giấy tờ để tìm người dân của phường.\nNếu chưa có, điền mẫu “Tạo hồ sơ người dân”.\nTrong hồ sơ, ghi nhận khỏi bệnh (F0) theo giấy chứng nhận của phường.\nBấm “In thẻ QR” để in thẻ cho người không có điện thoại.',
   'guide.organization_admin':
-    'Mở “Tổ chức”, thêm một điểm kiểm soát cho mỗi cổng hoặc khu vực.\nIn áp phích QR (cỡ 16 × 16 cm) và dán tại khu vực đó.\nNếu áp phích bị lạm dụng, thu hồi và cấp mã mới rồi in lại.\nTạo tài khoản cho nhân viên quét mã, có thể gắn với một điểm kiểm soát.\nXem lượt ra vào theo điểm kiểm soát và thời gian, kèm màu của từng người khi vào.',
+    'Mở “Tổ chức”, thêm một điểm kiểm soát cho mỗi cổng hoặc khu vực.\nIn áp phích QR (cỡ 19 × 19 cm) và dán tại khu vực đó.\nNếu áp phích bị lạm dụng, thu hồi và cấp mã mới rồi in lại.\nTạo tài khoản cho nhân viên quét mã, có thể gắn với một điểm kiểm soát.\nXem lượt ra vào theo điểm kiểm soát và thời gian, kèm màu của từng người khi vào.',
   'guide.checkpoint_staff':
     'Mở “Quét mã”, chọn điểm kiểm soát nếu được hỏi.\nBấm “Bật camera” và đưa mã QR của người vào trước camera; hoặc dùng máy quét cầm tay.\nMàn hình xanh: đủ điều kiện theo quy định. Màn hình đen: chưa đủ, xem lý do.\nNếu mã không quét được, nhập số giấy tờ.\nKhi mất mạng, lượt quét được lưu và tự gửi lại sau; hãy xem màu trên mã của người đó.',
   'guide.health_officer':
@@ -418,7 +418,7 @@ export const en: Record<MessageKey, string> = {
   'checkpoints.printNew': 'Print the new poster',
 
   'poster.title': 'Location QR poster',
-  'poster.intro': 'The QR prints at 16 × 16 cm on A4. Print at 100% scale.',
+  'poster.intro': 'The QR prints at 19 × 19 cm on A4. Print at 100% scale.',
   'poster.print': 'Print the poster',
   'poster.qrAlt': 'Location QR of {name}',
   'poster.call': 'Scan the QR code when you come in',
@@ -504,7 +504,7 @@ export const en: Record<MessageKey, string> = {
   'guide.ward_officer':
     'Open “Residents” and type a document number to find a resident of your ward.\nIf there is none, fill in “Create a resident record”.\nIn the record, record a recovery (F0) from the ward’s certificate.\nPress “Print QR card” to print a card for someone without a phone.',
   'guide.organization_admin':
-    'Open “Organization” and add a checkpoint for each gate or area.\nPrint its QR poster (16 × 16 cm) and put it up there.\nIf a poster is misused, revoke it, issue a new code and print again.\nCreate accounts for the staff who scan, optionally bound to one checkpoint.\nSee the visits by checkpoint and time, with each visitor’s colour on entry.',
+    'Open “Organization” and add a checkpoint for each gate or area.\nPrint its QR poster (19 × 19 cm) and put it up there.\nIf a poster is misused, revoke it, issue a new code and print again.\nCreate accounts for the staff who scan, optionally bound to one checkpoint.\nSee the visits by checkpoint and time, with each visitor’s colour on entry.',
   'guide.checkpoint_staff':
     'Open “Scan” and choose the checkpoint if asked.\nPress “Turn the camera on” and hold the visitor’s QR in front of it, or use a handheld scanner.\nA green screen: the visitor meets the rule. A black screen: not yet, read the reason.\nIf a code will not scan, type the document number.\nWithout network, scans are kept and sent later; check the colour on the visitor’s code.',
   'guide.health_officer':

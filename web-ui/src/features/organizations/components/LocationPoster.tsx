@@ -1,5 +1,8 @@
-// A checkpoint's poster: the location QR at least 15 × 15 cm on paper
-// (print CSS), the area's name and what a visitor does, printed with the browser.
+// A checkpoint's poster: the location QR printed 19.4 × 19.4 cm (print CSS),
+// the area's name and what a visitor does, printed with the browser. The
+// image carries the API's quiet zone of four modules a side; a location URL
+// needs at least a version 3 code (29 modules of 37 with the quiet zone), so
+// the modules themselves span at least 19.4 × 29 / 37 = 15.2 cm.
 import { ErrorNotice } from '@/components/ErrorNotice';
 import { QrImage } from '@/components/QrImage';
 import { useI18n } from '@/lib/i18n';

@@ -1,7 +1,7 @@
 // Every health record of a person: doses, recoveries, tests and health
 // declarations, oldest first as the API gives them.
 import { ErrorNotice } from '@/components/ErrorNotice';
-import { useI18n } from '@/lib/i18n';
+import { isMessageKey, useI18n } from '@/lib/i18n';
 import { useHealthRecords, useVaccines } from '../api/people';
 
 export function HealthRecords({ personId }: { personId: string }) {
@@ -11,6 +11,11 @@ export function HealthRecords({ personId }: { personId: string }) {
   if (records.error) return <ErrorNotice error={records.error} />;
   if (!records.data) return <p aria-busy="true">{t('common.loading')}</p>;
 
+  // Symptoms are the form's codes or the person's words: codes get their label.
+  const symptom = (text: string) => {
+    const key = `declaration.symptom.${text}`;
+    return isMessageKey(key) ? t(key) : text;
+  };
   const vaccineName = (code: string) => vaccines.data?.find((vaccine) => vaccine.code === code)?.name ?? code;
   const { vaccinations, recoveries, test_results, health_declarations } = records.data;
   return (
@@ -71,7 +76,7 @@ export function HealthRecords({ personId }: { personId: string }) {
             {health_declarations.map((declaration) => (
               <li key={declaration.id}>
                 {dateTime(declaration.declared_at)} ·{' '}
-                {declaration.symptoms.length ? declaration.symptoms.join(', ') : t('records.noSymptoms')}
+                {declaration.symptoms.length ? declaration.symptoms.map(symptom).join(', ') : t('records.noSymptoms')}
                 {declaration.contact_with_case ? ` · ${t('records.contact')}` : ''}
                 {declaration.recent_travel ? ` · ${t('records.travel')}` : ''}
               </li>
