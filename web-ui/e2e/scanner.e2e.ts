@@ -68,6 +68,22 @@ test('the camera reads a personal QR and the screen turns green', async () => {
   expect(recorded.some((visit) => visit.folded_name === 'NGUYEN VAN AN' && visit.colour === 'green' && visit.method === 'staff_scan')).toBe(true);
 });
 
+test('a USB scanner typing anywhere on the page lands in the scan field', async () => {
+  const resident = await token(product.url, 'demo.cudan');
+  const qr = await apiCall<{ payload: string }>(product.url, `/people/${resident.account.person_id}/qr`, { token: resident.token });
+  await withScanner(async ({ page }) => {
+    // The guard pressed a button last: the focus is on no field.
+    await page.getByRole('button', { name: 'Bật camera' }).click();
+    await page.getByRole('button', { name: 'Tắt camera' }).click();
+    await page.keyboard.type(qr.payload);
+    await page.keyboard.press('Enter');
+    const answer = page.getByTestId('scan-result');
+    await answer.waitFor();
+    expect(await answer.getAttribute('class')).toContain('result-green');
+    expect(await answer.textContent()).toContain('NGUYEN VAN AN');
+  });
+});
+
 test('manual entry by document number answers black for a dose five days old', async () => {
   await withScanner(async ({ page }) => {
     await page.getByLabel('Nhập số giấy tờ (khi mã không quét được)').fill('079185000103');

@@ -1,21 +1,25 @@
 // Every page and who may open it. Pages are composed here from the
 // features, which never import one another.
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useParams } from 'react-router';
-import type { ReactNode } from 'react';
 import { LoginPage } from '@/features/auth/components/LoginPage';
-import { CheckInPage } from '@/features/checkin/components/CheckInPage';
-import { Guide } from '@/features/guide/components/Guide';
-import { PrintCard } from '@/features/people/components/PrintCard';
-import { LocationPoster } from '@/features/organizations/components/LocationPoster';
-import { ScannerPage } from '@/features/scanner/components/ScannerPage';
 import { useI18n } from '@/lib/i18n';
 import { useSession, type Role } from '@/lib/session';
 import { Layout } from './Layout';
-import { AdminHome } from './routes/AdminHome';
-import { MyInfo } from './routes/MyInfo';
-import { OrganizationHome, OrganizationView } from './routes/OrganizationPages';
-import { PersonPage } from './routes/PersonPage';
-import { WardHome } from './routes/WardHome';
+
+// Each role's pages load when first opened, so that the first load carries
+// the login page and the frame only.
+const AdminHome = lazy(() => import('./routes/AdminHome').then((m) => ({ default: m.AdminHome })));
+const MyInfo = lazy(() => import('./routes/MyInfo').then((m) => ({ default: m.MyInfo })));
+const OrganizationHome = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationHome })));
+const OrganizationView = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationView })));
+const PersonPage = lazy(() => import('./routes/PersonPage').then((m) => ({ default: m.PersonPage })));
+const WardHome = lazy(() => import('./routes/WardHome').then((m) => ({ default: m.WardHome })));
+const CheckInPage = lazy(() => import('@/features/checkin/components/CheckInPage').then((m) => ({ default: m.CheckInPage })));
+const Guide = lazy(() => import('@/features/guide/components/Guide').then((m) => ({ default: m.Guide })));
+const PrintCard = lazy(() => import('@/features/people/components/PrintCard').then((m) => ({ default: m.PrintCard })));
+const LocationPoster = lazy(() => import('@/features/organizations/components/LocationPoster').then((m) => ({ default: m.LocationPoster })));
+const ScannerPage = lazy(() => import('@/features/scanner/components/ScannerPage').then((m) => ({ default: m.ScannerPage })));
 
 export const homeOf: Record<Role, string> = {
   resident: '/me',
@@ -77,10 +81,15 @@ function GuideRoute() {
 const officers: Role[] = ['ward_officer', 'city_admin', 'health_officer'];
 const organizationRoles: Role[] = ['organization_admin', 'city_admin', 'health_officer'];
 
+function Loading({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  return <Suspense fallback={<p aria-busy="true">{t('common.loading')}</p>}>{children}</Suspense>;
+}
+
 export function AppRoutes() {
   return (
     <Routes>
-      <Route element={<Layout />}>
+      <Route element={<Loading><Layout /></Loading>}>
         <Route index element={<Home />} />
         <Route path="login" element={<LoginPage />} />
         <Route path="guide" element={<GuideRoute />} />

@@ -76,6 +76,20 @@ export function ScannerPage({ account }: { account: Account }) {
     };
   }, [replay]);
 
+  // A USB scanner types wherever the focus is: when it is on no field (the
+  // guard just pressed a button), the first character brings it back to the
+  // scan field, which then receives the rest. Space stays with buttons.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target instanceof HTMLElement ? event.target : null;
+      if (target?.closest('input, select, textarea, [contenteditable="true"]')) return;
+      if (event.key.length !== 1 || event.key === ' ' || event.ctrlKey || event.metaKey || event.altKey) return;
+      wedge.current?.focus();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
   useEffect(() => {
     if (!outcome) return;
     const timer = window.setTimeout(() => setOutcome(null), ANSWER_MS);
