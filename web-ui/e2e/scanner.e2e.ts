@@ -116,6 +116,26 @@ test('a scan made offline waits in the browser and is recorded once when the net
   expect(after[0]?.method).toBe('manual');
 });
 
+test('offline, a signed code shows the colour its signature vouches for', async () => {
+  const resident = await token(product.url, 'demo.cudan');
+  const qr = await apiCall<{ payload: string }>(product.url, `/people/${resident.account.person_id}/qr`, { token: resident.token });
+  await withScanner(async ({ page, context }) => {
+    // The scanner saved the public keys while it was online.
+    await page.waitForFunction(() => (localStorage.getItem('antoan.qrKeys') ?? '[]').length > 2);
+    await context.setOffline(true);
+    await page.getByLabel('Mã quét').fill(qr.payload);
+    await page.getByLabel('Mã quét').press('Enter');
+    const answer = page.getByTestId('scan-result');
+    await answer.waitFor();
+    expect(await answer.getAttribute('class')).toContain('result-offline result-green');
+    expect(await answer.textContent()).toContain('NGUYEN VAN AN');
+    expect(await answer.textContent()).toContain('******000101');
+    await screenshot(page, 'scanner-offline-signed', false);
+    await context.setOffline(false);
+    await page.getByText('Mọi lượt quét đã được gửi.').waitFor();
+  });
+});
+
 test('replaying a scan the API already recorded adds no visit', async () => {
   // The answer to a scan can be lost after the API recorded it; the queue
   // then sends it again with the same idempotency key.

@@ -11,6 +11,11 @@ export async function sendScan(checkpointId: string, body: ScanRequest): Promise
   return unwrap(await api.POST('/api/v1/checkpoints/{id}/scans', { params: { path: { id: checkpointId } }, body }));
 }
 
+/** The keys that sign personal QR codes (public). */
+export async function fetchQrKeys(): Promise<Schemas['Jwk'][]> {
+  return unwrap(await api.GET('/api/v1/qr/jwks.json')).keys;
+}
+
 export function useScanCheckpoints(organizationId: string | null | undefined) {
   return useQuery({
     // The same key as the organization pages use, so the list is shared.

@@ -5,10 +5,12 @@
 import { useEffect } from 'react';
 import { useI18n } from '@/lib/i18n';
 import type { ScanAnswer } from '../api/scans';
+import type { OfflineVerdict } from '../offline';
 
 export type Outcome =
   | { kind: 'answer'; answer: ScanAnswer }
-  | { kind: 'queued' }
+  /** Sent later; a signed code's own verdict when it has one. */
+  | { kind: 'queued'; verdict: OfflineVerdict | null }
   | { kind: 'refused'; message: string };
 
 interface Props {
@@ -42,6 +44,17 @@ export function ScanResult({ outcome, onDismiss }: Props) {
         {answer.signature !== 'valid' && <p className="result-note">{t(`scanner.signature.${answer.signature === 'manual' ? 'manual' : answer.signature === 'masked' ? 'masked' : 'unsigned'}`)}</p>}
         {!answer.person_known && <p className="result-note">{t('scanner.unknownPerson')}</p>}
         {answer.replayed && <p className="result-note">{t('scanner.replayed')}</p>}
+      </>
+    );
+  } else if (outcome.kind === 'queued' && outcome.verdict) {
+    const { verdict } = outcome;
+    className = `scan-result result-offline ${verdict.colour === 'green' ? 'result-green' : 'result-black'}`;
+    body = (
+      <>
+        <p className="result-colour">{verdict.colour === 'green' ? t('scanner.green') : t('scanner.black')}</p>
+        <p className="result-name">{verdict.foldedName}</p>
+        <p className="result-document">{verdict.documentMasked}</p>
+        <p className="result-note">{t('scanner.offlineVerdict')}</p>
       </>
     );
   } else if (outcome.kind === 'queued') {

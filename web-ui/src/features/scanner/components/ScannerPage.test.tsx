@@ -8,7 +8,10 @@ import { http, server } from '@/test/server';
 import { scanQueue } from '../queue';
 import { ScannerPage } from './ScannerPage';
 
-const checkpoints = http.get('/api/v1/organizations/{id}/checkpoints', ({ response }) => response(200).json([checkpoint]));
+const checkpoints = [
+  http.get('/api/v1/organizations/{id}/checkpoints', ({ response }) => response(200).json([checkpoint])),
+  http.get('/api/v1/qr/jwks.json', ({ response }) => response(200).json({ keys: [] })),
+];
 
 function staff() {
   return logIn('checkpoint_staff', { organization_id: 'org-1', checkpoint_id: 'checkpoint-1' });
@@ -17,7 +20,7 @@ function staff() {
 test('a USB scanner’s code and Enter give a full-screen green answer, and the next scan replaces it', async () => {
   const bodies: unknown[] = [];
   server.use(
-    checkpoints,
+    ...checkpoints,
     http.post('/api/v1/checkpoints/{id}/scans', async ({ params, request, response }) => {
       expect(params.id).toBe('checkpoint-1');
       const body = await request.json();
@@ -56,7 +59,7 @@ test('a USB scanner’s code and Enter give a full-screen green answer, and the 
 test('manual entry sends the document number', async () => {
   let body: unknown;
   server.use(
-    checkpoints,
+    ...checkpoints,
     http.post('/api/v1/checkpoints/{id}/scans', async ({ request, response }) => {
       body = await request.json();
       return response(201).json({ ...greenScan, signature: 'manual' });
@@ -71,7 +74,7 @@ test('manual entry sends the document number', async () => {
 
 test('a refused code says why', async () => {
   server.use(
-    checkpoints,
+    ...checkpoints,
     http.post('/api/v1/checkpoints/{id}/scans', ({ response }) =>
       response(422).json({ type: '/problems/unrecognized_format', title: 'x', status: 422, detail: 'this is not a personal QR code', code: 'unrecognized_format' }),
     ),
@@ -87,7 +90,7 @@ test('offline scans are queued and replayed with the same idempotency key when t
   let online = false;
   const received: { idempotency_key?: string | null; scanned_at?: string | null }[] = [];
   server.use(
-    checkpoints,
+    ...checkpoints,
     http.post('/api/v1/checkpoints/{id}/scans', async ({ request, response }) => {
       if (!online) return HttpResponse.error();
       received.push(await request.json());

@@ -8,7 +8,8 @@ import { errorText } from '@/components/ErrorNotice';
 import { useI18n } from '@/lib/i18n';
 import { newIdempotencyKey } from '@/lib/ids';
 import type { Account } from '@/lib/session';
-import { sendScan, useScanCheckpoints, type ScanRequest } from '../api/scans';
+import { fetchQrKeys, sendScan, useScanCheckpoints, type ScanRequest } from '../api/scans';
+import { saveKeys, savedKeys, verifyOffline } from '../offline';
 import { replayQueue, scanQueue, useScanQueue } from '../queue';
 import { Camera } from './Camera';
 import { ScanResult, type Outcome } from './ScanResult';
@@ -65,6 +66,13 @@ export function ScannerPage({ account }: { account: Account }) {
   }, []);
 
   useEffect(() => {
+    // The public keys, kept for deciding signed codes while offline.
+    fetchQrKeys()
+      .then(saveKeys)
+      .catch(() => undefined);
+  }, []);
+
+  useEffect(() => {
     replay();
     window.addEventListener('online', replay);
     const timer = window.setInterval(() => {
@@ -110,7 +118,8 @@ export function ScannerPage({ account }: { account: Account }) {
       } catch (error) {
         if (isNetworkError(error) || (error instanceof ApiProblem && error.status >= 500)) {
           scanQueue.add({ checkpointId, body: { ...body, scanned_at: scannedAt } });
-          setOutcome({ kind: 'queued' });
+          const verdict = request.payload ? await verifyOffline(request.payload, savedKeys(), new Date()) : null;
+          setOutcome({ kind: 'queued', verdict });
         } else {
           setOutcome({ kind: 'refused', message: errorText(error, t) });
         }
