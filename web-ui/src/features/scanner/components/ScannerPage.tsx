@@ -15,7 +15,7 @@ import { Camera } from './Camera';
 import { ScanResult, type Outcome } from './ScanResult';
 
 const CHECKPOINT_KEY = 'antoan.scanner.checkpoint';
-/** How long the camera ignores the code it just read, so one card is one scan. */
+/** How long a code must be out of the camera's sight before it counts again. */
 const SAME_CODE_PAUSE_MS = 4000;
 /** How long an answer stays on screen when nobody dismisses it. */
 const ANSWER_MS = 6000;
@@ -132,10 +132,12 @@ export function ScannerPage({ account }: { account: Account }) {
 
   const onCameraCode = useCallback(
     (text: string) => {
+      // A card held in front of the camera is one scan: the same code counts
+      // again only after it has been out of sight for a pause.
       const now = Date.now();
       const last = lastCamera.current;
-      if (last && last.text === text && now - last.at < SAME_CODE_PAUSE_MS) return;
       lastCamera.current = { text, at: now };
+      if (last && last.text === text && now - last.at < SAME_CODE_PAUSE_MS) return;
       void scan({ payload: text });
     },
     [scan],
