@@ -203,6 +203,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    access_log (id) {
+        id -> BigInt,
+        public_id -> Text,
+        person_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        account_role -> Text,
+        kind -> Text,
+        purpose -> Nullable<Text>,
+        organization_id -> Nullable<BigInt>,
+        checkpoint_id -> Nullable<BigInt>,
+        accessed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(wards -> districts (district_code));
 diesel::joinable!(organizations -> wards (ward_code));
 diesel::joinable!(people -> wards (ward_code));
@@ -217,6 +232,10 @@ diesel::joinable!(test_results -> people (person_id));
 diesel::joinable!(health_declarations -> people (person_id));
 diesel::joinable!(visits -> checkpoints (checkpoint_id));
 diesel::joinable!(visits -> people (person_id));
+diesel::joinable!(access_log -> people (person_id));
+diesel::joinable!(access_log -> accounts (account_id));
+diesel::joinable!(access_log -> organizations (organization_id));
+diesel::joinable!(access_log -> checkpoints (checkpoint_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     districts,
@@ -234,4 +253,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     test_results,
     health_declarations,
     visits,
+    access_log,
 );
