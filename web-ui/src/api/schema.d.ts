@@ -404,6 +404,26 @@ export interface paths {
         patch: operations["updatePerson"];
         trace?: never;
     };
+    "/api/v1/people/{id}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's access ledger, newest first (the person, a resident who
+         *     declared for them, their ward office, the city).
+         */
+        get: operations["listAccessLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/{id}/declared": {
         parameters: {
             query?: never;
@@ -681,6 +701,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One read of a person's data by someone else. */
+        AccessEntryView: {
+            /** Format: date-time */
+            accessed_at: string;
+            /** @description The checkpoint where the person was scanned. */
+            checkpoint_name?: string | null;
+            id: string;
+            /**
+             * @description `scan`, `person_lookup`, `health_records_read`, `status_read`, `qr_read`,
+             *     `visit_list`, `staff_list`, `contact_query` or `export`.
+             */
+            kind: string;
+            /** @description The organization on whose behalf the data was read. */
+            organization_name?: string | null;
+            /** @description Why, as the reader stated it; absent where the kind says it (a scan at a gate). */
+            purpose?: string | null;
+            /** @description The reader's account id. */
+            reader_account_id?: string | null;
+            /** @description The reader's role, e.g. `checkpoint_staff` or `health_officer`. */
+            reader_role: string;
+        };
         /** @description An account as the API shows it; the password hash never leaves. */
         AccountView: {
             active: boolean;
@@ -852,6 +893,31 @@ export interface components {
             sector: string;
             tax_code: string;
             ward_code: string;
+        };
+        /** @description One page of a list. */
+        Page_AccessEntryView: {
+            items: {
+                /** Format: date-time */
+                accessed_at: string;
+                /** @description The checkpoint where the person was scanned. */
+                checkpoint_name?: string | null;
+                id: string;
+                /**
+                 * @description `scan`, `person_lookup`, `health_records_read`, `status_read`, `qr_read`,
+                 *     `visit_list`, `staff_list`, `contact_query` or `export`.
+                 */
+                kind: string;
+                /** @description The organization on whose behalf the data was read. */
+                organization_name?: string | null;
+                /** @description Why, as the reader stated it; absent where the kind says it (a scan at a gate). */
+                purpose?: string | null;
+                /** @description The reader's account id. */
+                reader_account_id?: string | null;
+                /** @description The reader's role, e.g. `checkpoint_staff` or `health_officer`. */
+                reader_role: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
         };
         /** @description One page of a list. */
         Page_OrganizationView: {
@@ -1885,7 +1951,10 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The checkpoint's id */
                 id: string;
@@ -1939,7 +2008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad window, limit or cursor */
+            /** @description Bad window, limit or cursor, or no purpose stated */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2332,7 +2401,10 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The organization's id */
                 id: string;
@@ -2386,7 +2458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Bad window, limit or cursor */
+            /** @description Bad window, limit or cursor, or no purpose stated */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2469,7 +2541,10 @@ export interface operations {
     searchPerson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2515,7 +2590,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not a document number */
+            /** @description Not a document number, or no purpose stated */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2529,7 +2604,10 @@ export interface operations {
     getPerson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The person's id */
                 id: string;
@@ -2558,6 +2636,15 @@ export interface operations {
             };
             /** @description No such person within the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No purpose stated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2639,10 +2726,86 @@ export interface operations {
             };
         };
     };
+    listAccessLog: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The person's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the ledger */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccessEntryView"];
+                };
+            };
+            /** @description Bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not read ledgers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person within the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDeclaredPeople: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The declaring person's id */
                 id: string;
@@ -2671,6 +2834,15 @@ export interface operations {
             };
             /** @description No such person within the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No purpose stated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2755,7 +2927,10 @@ export interface operations {
     listHealthRecords: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The person's id */
                 id: string;
@@ -2791,12 +2966,24 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No purpose stated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getPersonalQr: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The person's id */
                 id: string;
@@ -2832,6 +3019,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No purpose stated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getPersonalQrPng: {
@@ -2840,7 +3036,10 @@ export interface operations {
                 /** @description The smallest width in pixels, 128 to 2048; 600 when omitted (5 cm at 300 dpi). */
                 size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The person's id */
                 id: string;
@@ -2876,7 +3075,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Size out of range */
+            /** @description Size out of range, or no purpose stated */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2890,7 +3089,10 @@ export interface operations {
     getPersonalQrSvg: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The person's id */
                 id: string;
@@ -2919,6 +3121,15 @@ export interface operations {
             };
             /** @description No such person within the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No purpose stated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3006,7 +3217,10 @@ export interface operations {
                 /** @description The instant to evaluate (RFC 3339); now when omitted. */
                 at?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
             path: {
                 /** @description The person's id */
                 id: string;
@@ -3051,7 +3265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No status policy was in force at that instant */
+            /** @description No status policy in force at that instant, or no purpose stated */
             422: {
                 headers: {
                     [name: string]: unknown;
