@@ -1,7 +1,7 @@
 // Registering online: a resident gets their record and QR, an organization
 // its code and its admin's login; the API's refusals land beside the fields.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startProduct, type Browser, type Product } from './harness';
+import { accessibilityProblems, launchBrowser, screenshot, startProduct, type Browser, type Product } from './harness';
 
 let product: Product;
 let browser: Browser;
@@ -31,6 +31,7 @@ test('a resident registers, sees a field the API refused, and lands on their own
   // Only the API knows that no province has code 099.
   await page.waitForFunction(() => document.getElementById('document_number')?.getAttribute('aria-invalid') === 'true');
   await screenshot(page, 'register-field-error');
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   await form.getByLabel('Số giấy tờ').fill('079095000201');
   await form.getByRole('button', { name: 'Đăng ký' }).click();

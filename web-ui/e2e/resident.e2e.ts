@@ -2,7 +2,7 @@
 // the switch, the people declared for, the printable card at 5 × 5 cm, the
 // English switch, and the check-in page of a location QR.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
 
 let product: Product;
 let browser: Browser;
@@ -38,6 +38,7 @@ test('my information: the QR in green with its reason, masked details, my relati
   expect(await page.getByText(/Mũi 1: Pfizer/).count()).toBe(1);
   await page.getByRole('link', { name: 'Trần Thị Bưởi' }).waitFor();
   await screenshot(page, 'resident-my-information');
+  expect(await accessibilityProblems(page)).toEqual([]);
 });
 
 test('a health declaration is recorded and listed', async () => {

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiCall, launchBrowser, logIn, output, screenshot, startProduct, token, y4mFromPng, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, output, screenshot, startProduct, token, y4mFromPng, type Browser, type Product } from './harness';
 
 let product: Product;
 let video: string;
@@ -55,6 +55,7 @@ async function withScanner(run: (browser: Browser) => Promise<void>) {
 test('the camera reads a personal QR and the screen turns green', async () => {
   await withScanner(async ({ page }) => {
     await screenshot(page, 'scanner');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'Bật camera' }).click();
     const answer = page.getByTestId('scan-result');
     await answer.waitFor();
@@ -63,6 +64,7 @@ test('the camera reads a personal QR and the screen turns green', async () => {
     expect(await answer.textContent()).toContain('NGUYEN VAN AN');
     expect(await answer.textContent()).toContain('******000101');
     await screenshot(page, 'scanner-green', false);
+    expect(await accessibilityProblems(page)).toEqual([]);
   });
   const recorded = await visits();
   expect(recorded.some((visit) => visit.folded_name === 'NGUYEN VAN AN' && visit.colour === 'green' && visit.method === 'staff_scan')).toBe(true);
