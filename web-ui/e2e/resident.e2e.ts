@@ -41,6 +41,17 @@ test('my information: the QR in green with its reason, masked details, my relati
   expect(await accessibilityProblems(page)).toEqual([]);
 });
 
+test('the relative declared for opens with her own QR, and no officer forms', async () => {
+  const { page } = browser;
+  await page.getByRole('link', { name: 'Trần Thị Bưởi' }).click();
+  await page.getByRole('heading', { name: 'Trần Thị Bưởi' }).waitFor();
+  await page.locator('figure.personal-qr .qr-colour', { hasText: 'Đen' }).waitFor();
+  expect(await page.getByText('Được khai hộ').count()).toBe(1);
+  expect(await page.getByRole('form', { name: 'Ghi nhận khỏi bệnh (F0)' }).count()).toBe(0);
+  await page.getByRole('link', { name: 'Thông tin của tôi' }).click();
+  await page.waitForURL('**/me');
+});
+
 test('a health declaration is recorded and listed', async () => {
   const { page } = browser;
   await page.getByLabel('Ho', { exact: true }).check();

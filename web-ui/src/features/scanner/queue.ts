@@ -5,6 +5,8 @@
 // Limitation: a queued scan holds what the code holds (name, document
 // number) in the browser's localStorage until it is sent; a device that
 // never comes back online keeps it there, and clearing site data loses it.
+// The queue lives as long as the scanner page stays open: without a service
+// worker, reloading the page while offline cannot load the app at all.
 import { useSyncExternalStore } from 'react';
 import { ApiProblem, isNetworkError } from '@/api/problem';
 import type { ScanAnswer, ScanRequest } from './api/scans';
