@@ -138,6 +138,27 @@ test('offline, a signed code shows the colour its signature vouches for', async 
   });
 });
 
+test('the scanner reloads without the network and keeps scanning into its queue', async () => {
+  const resident = await token(product.url, 'demo.cudan');
+  const qr = await apiCall<{ payload: string }>(product.url, `/people/${resident.account.person_id}/qr`, { token: resident.token });
+  await withScanner(async ({ page, context }) => {
+    // The service worker has cached the app shell once it controls the page.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.waitForFunction(() => (localStorage.getItem('antoan.qrKeys') ?? '[]').length > 2);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Quét mã QR' }).waitFor();
+    await page.getByLabel('Mã quét').fill(qr.payload);
+    await page.getByLabel('Mã quét').press('Enter');
+    const answer = page.getByTestId('scan-result');
+    await answer.waitFor();
+    expect(await answer.getAttribute('class')).toContain('result-offline result-green');
+    await page.getByText('1 lượt quét đang chờ gửi lại.').waitFor();
+    await context.setOffline(false);
+    await page.getByText('Mọi lượt quét đã được gửi.').waitFor();
+  });
+});
+
 test('replaying a scan the API already recorded adds no visit', async () => {
   // The answer to a scan can be lost after the API recorded it; the queue
   // then sends it again with the same idempotency key.
