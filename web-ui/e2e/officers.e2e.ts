@@ -1,7 +1,7 @@
 // The city administrator creates a ward officer who then logs in; a health
 // officer looks at an organization's visits.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
 
 let product: Product;
 let browser: Browser;
@@ -30,6 +30,7 @@ test('the city administrator creates a ward officer, who can then log in', async
   await form.getByRole('button', { name: 'Tạo tài khoản' }).click();
   await form.getByText('Đã tạo tài khoản.').waitFor();
   await screenshot(page, 'admin');
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   const officer = await token(product.url, 'linhtrung', 'linh-trung-2021');
   expect(officer.token).toMatch(/\S/);

@@ -2,7 +2,7 @@
 // with the QR at 19.4 × 19.4 cm on paper, revoking and replacing a location
 // code, staff accounts, and visits by checkpoint with each visitor's status.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
 
 let product: Product;
 let browser: Browser;
@@ -34,6 +34,7 @@ test('the organization with its checkpoints, and a new checkpoint', async () => 
   await page.getByRole('button', { name: 'Thêm', exact: true }).click();
   await page.getByRole('heading', { name: 'Cổng sau' }).waitFor();
   await screenshot(page, 'organization');
+  expect(await accessibilityProblems(page)).toEqual([]);
 });
 
 test('visits by checkpoint show each visitor’s colour and reason', async () => {

@@ -2,7 +2,7 @@
 // the switch, the people declared for, the printable card at 5 × 5 cm, the
 // English switch, and the check-in page of a location QR.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
 
 let product: Product;
 let browser: Browser;
@@ -38,6 +38,18 @@ test('my information: the QR in green with its reason, masked details, my relati
   expect(await page.getByText(/Mũi 1: Pfizer/).count()).toBe(1);
   await page.getByRole('link', { name: 'Trần Thị Bưởi' }).waitFor();
   await screenshot(page, 'resident-my-information');
+  expect(await accessibilityProblems(page)).toEqual([]);
+});
+
+test('the relative declared for opens with her own QR, and no officer forms', async () => {
+  const { page } = browser;
+  await page.getByRole('link', { name: 'Trần Thị Bưởi' }).click();
+  await page.getByRole('heading', { name: 'Trần Thị Bưởi' }).waitFor();
+  await page.locator('figure.personal-qr .qr-colour', { hasText: 'Đen' }).waitFor();
+  expect(await page.getByText('Được khai hộ').count()).toBe(1);
+  expect(await page.getByRole('form', { name: 'Ghi nhận khỏi bệnh (F0)' }).count()).toBe(0);
+  await page.getByRole('link', { name: 'Thông tin của tôi' }).click();
+  await page.waitForURL('**/me');
 });
 
 test('a health declaration is recorded and listed', async () => {

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { apiCall, launchBrowser, logIn, output, screenshot, startProduct, token, y4mFromPng, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, output, screenshot, startProduct, token, y4mFromPng, type Browser, type Product } from './harness';
 
 let product: Product;
 let video: string;
@@ -55,6 +55,7 @@ async function withScanner(run: (browser: Browser) => Promise<void>) {
 test('the camera reads a personal QR and the screen turns green', async () => {
   await withScanner(async ({ page }) => {
     await screenshot(page, 'scanner');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'Bật camera' }).click();
     const answer = page.getByTestId('scan-result');
     await answer.waitFor();
@@ -63,6 +64,7 @@ test('the camera reads a personal QR and the screen turns green', async () => {
     expect(await answer.textContent()).toContain('NGUYEN VAN AN');
     expect(await answer.textContent()).toContain('******000101');
     await screenshot(page, 'scanner-green', false);
+    expect(await accessibilityProblems(page)).toEqual([]);
   });
   const recorded = await visits();
   expect(recorded.some((visit) => visit.folded_name === 'NGUYEN VAN AN' && visit.colour === 'green' && visit.method === 'staff_scan')).toBe(true);
@@ -131,6 +133,27 @@ test('offline, a signed code shows the colour its signature vouches for', async 
     expect(await answer.textContent()).toContain('NGUYEN VAN AN');
     expect(await answer.textContent()).toContain('******000101');
     await screenshot(page, 'scanner-offline-signed', false);
+    await context.setOffline(false);
+    await page.getByText('Mọi lượt quét đã được gửi.').waitFor();
+  });
+});
+
+test('the scanner reloads without the network and keeps scanning into its queue', async () => {
+  const resident = await token(product.url, 'demo.cudan');
+  const qr = await apiCall<{ payload: string }>(product.url, `/people/${resident.account.person_id}/qr`, { token: resident.token });
+  await withScanner(async ({ page, context }) => {
+    // The service worker has cached the app shell once it controls the page.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.waitForFunction(() => (localStorage.getItem('antoan.qrKeys') ?? '[]').length > 2);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Quét mã QR' }).waitFor();
+    await page.getByLabel('Mã quét').fill(qr.payload);
+    await page.getByLabel('Mã quét').press('Enter');
+    const answer = page.getByTestId('scan-result');
+    await answer.waitFor();
+    expect(await answer.getAttribute('class')).toContain('result-offline result-green');
+    await page.getByText('1 lượt quét đang chờ gửi lại.').waitFor();
     await context.setOffline(false);
     await page.getByText('Mọi lượt quét đã được gửi.').waitFor();
   });

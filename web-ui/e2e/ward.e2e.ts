@@ -2,7 +2,7 @@
 // that turns the QR green, create a resident (with the API's field errors
 // beside the fields), and print a card.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, logIn, screenshot, startProduct, type Browser, type Product } from './harness';
+import { accessibilityProblems, launchBrowser, logIn, screenshot, startProduct, type Browser, type Product } from './harness';
 
 let product: Product;
 let browser: Browser;
@@ -38,6 +38,7 @@ test('find a resident and record a recovery that turns the QR green', async () =
   await qr.locator('.qr-colour', { hasText: 'Xanh' }).waitFor();
   await page.getByText(/LX-2021-0042/).waitFor();
   await screenshot(page, 'ward-person');
+  expect(await accessibilityProblems(page)).toEqual([]);
 });
 
 test('an unknown number says so', async () => {
@@ -62,6 +63,7 @@ test("create a resident: the API's refusal lands beside the field, then the reco
   const describedBy = await number.getAttribute('aria-describedby');
   expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(/\S/);
   await screenshot(page, 'ward-field-error');
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   await number.fill('079160000105');
   await form.getByRole('button', { name: 'Tạo hồ sơ' }).click();

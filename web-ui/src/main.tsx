@@ -11,3 +11,11 @@ if (root) {
     </StrictMode>,
   );
 }
+
+// The app shell works offline after one visit (see public/sw.js). Browsers
+// allow service workers only on secure origins, which include 127.0.0.1.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+  });
+}

@@ -41,7 +41,9 @@ function withToken(request: Request): Request {
 export async function authFetch(request: Request): Promise<Response> {
   const retry = request.clone();
   const response = await fetch(withToken(request));
-  if (response.status !== 401 || !session.get() || request.url.includes('/api/v1/auth/')) {
+  // A 401 from the login endpoints themselves means wrong credentials or a
+  // spent refresh token, never an expired access token.
+  if (response.status !== 401 || !session.get() || /\/api\/v1\/auth\/(login|refresh|logout)$/.test(new URL(request.url).pathname)) {
     return response;
   }
   refreshing ??= refresh().finally(() => {

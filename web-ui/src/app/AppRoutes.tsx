@@ -1,7 +1,7 @@
 // Every page and who may open it. Pages are composed here from the
 // features, which never import one another.
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Navigate, Route, Routes, useLocation, useParams } from 'react-router';
+import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import { LoginPage } from '@/features/auth/components/LoginPage';
 import { useI18n } from '@/lib/i18n';
 import { useSession, type Role } from '@/lib/session';
@@ -19,6 +19,10 @@ const CheckInPage = lazy(() => import('@/features/checkin/components/CheckInPage
 const Guide = lazy(() => import('@/features/guide/components/Guide').then((m) => ({ default: m.Guide })));
 const PrintCard = lazy(() => import('@/features/people/components/PrintCard').then((m) => ({ default: m.PrintCard })));
 const LocationPoster = lazy(() => import('@/features/organizations/components/LocationPoster').then((m) => ({ default: m.LocationPoster })));
+const RegistrationForm = lazy(() => import('@/features/people/components/RegistrationForm').then((m) => ({ default: m.RegistrationForm })));
+const OrganizationRegistrationForm = lazy(() =>
+  import('@/features/organizations/components/OrganizationRegistrationForm').then((m) => ({ default: m.OrganizationRegistrationForm })),
+);
 const ScannerPage = lazy(() => import('@/features/scanner/components/ScannerPage').then((m) => ({ default: m.ScannerPage })));
 
 export const homeOf: Record<Role, string> = {
@@ -73,6 +77,21 @@ function CheckInRoute() {
   return <CheckInPage code={code} account={current?.account ?? null} />;
 }
 
+function RegisterRoute({ organization }: { organization: boolean }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const current = useSession();
+  if (current) return <Navigate to={homeOf[current.account.role]} replace />;
+  const done = () => navigate(organization ? '/organization' : '/me', { replace: true });
+  return (
+    <section className="narrow">
+      <h1>{organization ? t('registerOrg.title') : t('register.title')}</h1>
+      <p>{organization ? t('registerOrg.intro') : t('register.intro')}</p>
+      {organization ? <OrganizationRegistrationForm onRegistered={done} /> : <RegistrationForm onRegistered={done} />}
+    </section>
+  );
+}
+
 function GuideRoute() {
   const current = useSession();
   return <Guide role={current?.account.role ?? null} />;
@@ -92,6 +111,8 @@ export function AppRoutes() {
       <Route element={<Loading><Layout /></Loading>}>
         <Route index element={<Home />} />
         <Route path="login" element={<LoginPage />} />
+        <Route path="register" element={<RegisterRoute organization={false} />} />
+        <Route path="register-organization" element={<RegisterRoute organization />} />
         <Route path="guide" element={<GuideRoute />} />
         <Route path="check-in/:code" element={<CheckInRoute />} />
         <Route path="me" element={<RequireRole roles={['resident']}><MyInfo /></RequireRole>} />

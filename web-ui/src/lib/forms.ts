@@ -1,6 +1,7 @@
 // The API's field errors placed beside the form's own fields.
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
 import { ApiProblem } from '@/api/problem';
+import { isMessageKey } from './i18n';
 
 /**
  * Puts each failing field of an API problem on the form field of the same
@@ -19,7 +20,9 @@ export function showFieldErrors<T extends FieldValues>(
     const name = fieldError.field.startsWith(prefix) ? fieldError.field.slice(prefix.length) : fieldError.field;
     const field = fields.find((candidate) => candidate === name);
     if (field) {
-      setError(field, { type: 'server', message: fieldError.message });
+      // A code the UI knows reads in the reader's language; others keep the API's words.
+      const key = `apiField.${fieldError.code}`;
+      setError(field, { type: 'server', message: isMessageKey(key) ? key : fieldError.message });
       matched = true;
     }
   }

@@ -5,6 +5,9 @@
 // Limitation: a queued scan holds what the code holds (name, document
 // number) in the browser's localStorage until it is sent; a device that
 // never comes back online keeps it there, and clearing site data loses it.
+// Reloading offline needs the service worker (public/sw.js), which browsers
+// allow only on HTTPS and 127.0.0.1: over plain HTTP on a local network the
+// scanner page must stay open until the network returns.
 import { useSyncExternalStore } from 'react';
 import { ApiProblem, isNetworkError } from '@/api/problem';
 import type { ScanAnswer, ScanRequest } from './api/scans';

@@ -1,7 +1,7 @@
 // Login for every role; afterwards the role's home, or the page that sent here.
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { z } from 'zod';
 import { ApiProblem } from '@/api/problem';
 import { ErrorNotice } from '@/components/ErrorNotice';
@@ -68,6 +68,14 @@ export function LoginPage() {
           {t('login.submit')}
         </button>
       </form>
+      <ul className="link-list">
+        <li>
+          <Link to="/register">{t('register.link')}</Link>
+        </li>
+        <li>
+          <Link to="/register-organization">{t('registerOrg.link')}</Link>
+        </li>
+      </ul>
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import { session } from '@/lib/session';
 
 export type Organization = Schemas['OrganizationView'];
 export type Checkpoint = Schemas['CheckpointView'];
@@ -124,5 +125,26 @@ export function useVisits(organizationId: string, filter: VisitFilter, cursor?: 
         }),
       ),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** An organization registers with its first admin, who is then logged in. */
+export function useRegisterOrganization() {
+  return useMutation({
+    mutationFn: async (body: Schemas['CreateOrganizationRequest']) => {
+      unwrap(await api.POST('/api/v1/organizations', { body }));
+      return unwrap(await api.POST('/api/v1/auth/login', { body: body.admin }));
+    },
+    onSuccess: (pair) => {
+      session.set({ accessToken: pair.access_token, refreshToken: pair.refresh_token, account: pair.account });
+    },
+  });
+}
+
+export function useWardList() {
+  return useQuery({
+    queryKey: ['wards'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/wards')),
+    staleTime: Infinity,
   });
 }

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import { session } from '@/lib/session';
 
 export type Person = Schemas['PersonView'];
 export type PersonInput = Schemas['PersonInput'];
@@ -106,4 +107,19 @@ export function useAddHealthDeclaration(id: string) {
   return useRecordWrite(id, async (body: HealthDeclarationInput) =>
     unwrap(await api.POST('/api/v1/people/{id}/health-declarations', { ...path(id), body })),
   );
+}
+
+export type RegistrationInput = Schemas['RegistrationRequest'];
+
+/** A resident registers (a login and their own record together), then is logged in. */
+export function useRegister() {
+  return useMutation({
+    mutationFn: async (body: RegistrationInput) => {
+      unwrap(await api.POST('/api/v1/registrations', { body }));
+      return unwrap(await api.POST('/api/v1/auth/login', { body: { username: body.username, password: body.password } }));
+    },
+    onSuccess: (pair) => {
+      session.set({ accessToken: pair.access_token, refreshToken: pair.refresh_token, account: pair.account });
+    },
+  });
 }

@@ -44,7 +44,10 @@ test("shows the API's field errors beside the fields", async () => {
         status: 422,
         detail: 'some fields are invalid',
         code: 'validation_failed',
-        errors: [{ field: 'document_number', code: 'document_unknown_province', message: 'no province has code 099' }],
+        errors: [
+          { field: 'document_number', code: 'document_unknown_province', message: 'no province has code 099' },
+          { field: 'full_name', code: 'name_forbidden_character', message: 'the name may not contain |' },
+        ],
       }),
     ),
   );
@@ -52,8 +55,11 @@ test("shows the API's field errors beside the fields", async () => {
   renderPage(<PersonForm wardCode="26794" onCreated={() => undefined} />);
   await fill('099185000103');
   await userEvent.click(screen.getByRole('button', { name: 'Tạo hồ sơ' }));
-  const message = await screen.findByText('no province has code 099');
-  expect(screen.getByLabelText('Số giấy tờ')).toHaveAttribute('aria-describedby', message.id);
+  // A code the UI knows reads in Vietnamese; another keeps the API's words.
+  const known = await screen.findByText(/mã tỉnh này không có/);
+  expect(screen.getByLabelText('Số giấy tờ')).toHaveAttribute('aria-describedby', known.id);
+  const other = screen.getByText('the name may not contain |');
+  expect(screen.getByLabelText('Họ và tên').getAttribute('aria-describedby')).toContain(other.id);
 });
 
 test('sends the person with the officer’s ward and hands back the created record', async () => {
