@@ -66,6 +66,9 @@ pub struct Settings {
     pub pool_size: u32,
     pub pool_timeout: Duration,
     pub log_format: LogFormat,
+    /// Minutes a contact query widens each visit by on both sides, unless
+    /// the query names its own margin.
+    pub contact_margin_minutes: i32,
     /// The built web UI, served at `/` when the folder exists.
     pub web_ui_dir: PathBuf,
 }
@@ -194,6 +197,19 @@ impl Settings {
                 ),
             },
             log_format,
+            contact_margin_minutes: i32::try_from(number(
+                &get,
+                "ANTOAN_CONTACT_MARGIN_MINUTES",
+                15,
+            )?)
+            .ok()
+            .filter(|minutes| *minutes <= 240)
+            .ok_or_else(|| {
+                error(
+                    "ANTOAN_CONTACT_MARGIN_MINUTES",
+                    "must be between 0 and 240".into(),
+                )
+            })?,
             web_ui_dir: PathBuf::from(
                 get("ANTOAN_WEB_UI_DIR").unwrap_or_else(|| "web-ui/dist".into()),
             ),

@@ -336,6 +336,11 @@ impl FieldErrors {
         }
     }
 
+    /// The failures found, for reports that list them per row.
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

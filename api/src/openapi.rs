@@ -27,6 +27,8 @@ use utoipa_actix_web::AppExt;
         (name = "qr", description = "Personal QR codes, their keys and their verification"),
         (name = "organizations", description = "Organizations, checkpoints and location codes"),
         (name = "scans", description = "Scans at checkpoints and the visits they record"),
+        (name = "contacts", description = "Contact queries of health officers"),
+        (name = "assessments", description = "Criteria sets and organizations' self-assessments"),
     )
 )]
 pub struct ApiDoc;

@@ -4,6 +4,8 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod contacts;
+pub mod criteria;
 pub mod health;
 pub mod organizations;
 pub mod people;
@@ -217,6 +219,15 @@ pub fn transaction<T>(
             Err(err)
         }
     }
+}
+
+/// Runs `work` in a savepoint of the caller's transaction: an error undoes
+/// what `work` wrote and leaves the outer transaction usable.
+pub fn savepoint<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    conn.transaction(work)
 }
 
 /// Checks that the database answers.

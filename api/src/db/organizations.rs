@@ -46,6 +46,8 @@ pub struct Checkpoint {
     pub name: String,
     pub description: Option<String>,
     pub created_at: NaiveDateTime,
+    /// How long a visit left open counts as presence before it closes.
+    pub max_stay_minutes: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -56,6 +58,19 @@ pub struct NewCheckpoint {
     pub name: String,
     pub description: Option<String>,
     pub created_at: NaiveDateTime,
+    pub max_stay_minutes: i32,
+}
+
+/// Sets a checkpoint's maximum stay; visits already recorded keep theirs.
+pub fn set_max_stay(
+    conn: &mut DbConnection,
+    checkpoint_id: i64,
+    minutes: i32,
+) -> Result<(), ApiError> {
+    diesel::update(checkpoints::table.find(checkpoint_id))
+        .set(checkpoints::max_stay_minutes.eq(minutes))
+        .execute(conn)?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]
@@ -196,6 +211,38 @@ pub fn replace_location_code(
         code: super::new_location_code(),
         checkpoint_id,
         created_at: now,
+        revoked_at: None,
+    };
+    diesel::insert_into(location_codes::table)
+        .values(&code)
+        .execute(conn)?;
+    Ok(code)
+}
+
+/// True when an organization or a location code already uses `code`.
+pub fn code_in_use(conn: &mut DbConnection, code: &str) -> Result<bool, ApiError> {
+    let organizations: i64 = organizations::table
+        .filter(organizations::code.eq(code))
+        .count()
+        .get_result(conn)?;
+    let locations: i64 = location_codes::table
+        .filter(location_codes::code.eq(code))
+        .count()
+        .get_result(conn)?;
+    Ok(organizations + locations > 0)
+}
+
+/// Gives a checkpoint a location code chosen elsewhere (a legacy code), in
+/// force beside none other.
+pub fn add_location_code(
+    conn: &mut DbConnection,
+    checkpoint_id: i64,
+    code: &str,
+) -> Result<LocationCode, ApiError> {
+    let code = LocationCode {
+        code: code.to_owned(),
+        checkpoint_id,
+        created_at: super::now(),
         revoked_at: None,
     };
     diesel::insert_into(location_codes::table)

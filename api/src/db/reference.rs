@@ -1,4 +1,5 @@
-//! Reference data: districts, wards, vaccines and status policies, seeded
+//! Reference data: districts, wards, vaccines, status policies and (through
+//! `criteria::seed`) criteria sets, seeded
 //! from the copies shipped in `api/reference/` and readable by everyone.
 
 use chrono::NaiveDate;
@@ -188,7 +189,7 @@ pub fn seed(conn: &mut DbConnection) -> Result<(), ApiError> {
                 })
                 .execute(conn)?;
         }
-        Ok(())
+        super::criteria::seed(conn)
     })
 }
 

@@ -83,6 +83,7 @@ diesel::table! {
         name -> Text,
         description -> Nullable<Text>,
         created_at -> Timestamp,
+        max_stay_minutes -> Integer,
     }
 }
 
@@ -200,6 +201,22 @@ diesel::table! {
         idempotency_key -> Nullable<Text>,
         entered_at -> Timestamp,
         exited_at -> Nullable<Timestamp>,
+        ends_at -> Timestamp,
+        exit_method -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    contact_queries (id) {
+        id -> BigInt,
+        public_id -> Text,
+        account_id -> BigInt,
+        person_id -> BigInt,
+        window_from -> Timestamp,
+        window_until -> Timestamp,
+        margin_minutes -> Integer,
+        purpose -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -215,6 +232,39 @@ diesel::table! {
         organization_id -> Nullable<BigInt>,
         checkpoint_id -> Nullable<BigInt>,
         accessed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    criteria_sets (id) {
+        id -> BigInt,
+        public_id -> Text,
+        code -> Text,
+        version -> Text,
+        organization_kind -> Text,
+        title -> Text,
+        source -> Text,
+        direction -> Text,
+        definition -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> BigInt,
+        public_id -> Text,
+        organization_id -> BigInt,
+        criteria_set_id -> BigInt,
+        answers -> Text,
+        outcome -> Text,
+        score -> Integer,
+        max_score -> Integer,
+        level -> Text,
+        may_operate -> Bool,
+        current -> Bool,
+        submitted_by_account_id -> Nullable<BigInt>,
+        submitted_at -> Timestamp,
     }
 }
 
@@ -254,4 +304,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     health_declarations,
     visits,
     access_log,
+    contact_queries,
+    criteria_sets,
+    assessments,
 );

@@ -29,6 +29,19 @@ pub struct Visit {
     pub idempotency_key: Option<String>,
     pub entered_at: NaiveDateTime,
     pub exited_at: Option<NaiveDateTime>,
+    /// When the visit stops counting as presence: the exit, or the entry
+    /// plus the checkpoint's maximum stay.
+    pub ends_at: NaiveDateTime,
+    /// `staff_scan` or `self_check_out` once someone left.
+    pub exit_method: Option<String>,
+}
+
+impl Visit {
+    /// True while the person counts as present: no exit, and the maximum
+    /// stay not over.
+    pub fn is_open(&self, now: NaiveDateTime) -> bool {
+        self.exited_at.is_none() && self.ends_at > now
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -48,6 +61,7 @@ pub struct NewVisit {
     pub scanned_by_account_id: Option<i64>,
     pub idempotency_key: Option<String>,
     pub entered_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
 }
 
 /// Whether a recorded visit is new or the replay of one already stored.
@@ -101,6 +115,60 @@ fn by_idempotency_key(
         .select(Visit::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The latest open visit of a person (by record, or by the document number
+/// scanned for someone not in antoan) at a checkpoint.
+pub fn open_visit(
+    conn: &mut DbConnection,
+    checkpoint_id: i64,
+    person_id: Option<i64>,
+    document: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Option<Visit>, ApiError> {
+    let mut query = visits::table
+        .filter(visits::checkpoint_id.eq(checkpoint_id))
+        .filter(visits::exited_at.is_null())
+        .filter(visits::ends_at.gt(now))
+        .order((visits::entered_at.desc(), visits::id.desc()))
+        .select(Visit::as_select())
+        .into_boxed();
+    query = match (person_id, document) {
+        (Some(person_id), _) => query.filter(visits::person_id.eq(person_id)),
+        (None, Some(document)) => query
+            .filter(visits::person_id.is_null())
+            .filter(visits::subject_document.eq(document.to_owned())),
+        (None, None) => return Ok(None),
+    };
+    Ok(query.first(conn).optional()?)
+}
+
+pub fn by_public_id(conn: &mut DbConnection, public_id: &str) -> Result<Option<Visit>, ApiError> {
+    Ok(visits::table
+        .filter(visits::public_id.eq(public_id))
+        .select(Visit::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Ends an open visit at `at`; `method` says who ended it.
+pub fn close(
+    conn: &mut DbConnection,
+    visit_id: i64,
+    at: NaiveDateTime,
+    method: &str,
+) -> Result<Visit, ApiError> {
+    diesel::update(visits::table.find(visit_id))
+        .set((
+            visits::exited_at.eq(Some(at)),
+            visits::ends_at.eq(at),
+            visits::exit_method.eq(Some(method)),
+        ))
+        .execute(conn)?;
+    Ok(visits::table
+        .find(visit_id)
+        .select(Visit::as_select())
+        .first(conn)?)
 }
 
 /// What a list of visits is filtered by.

@@ -343,7 +343,7 @@ pub struct AnswerError {
 }
 
 /// The points one criterion earned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriterionScore {
     pub criterion: String,
     pub option: String,

@@ -6,13 +6,17 @@
 pub mod access_log;
 pub mod accounts;
 pub mod auth;
+pub mod contacts;
+pub mod criteria;
 pub mod fields;
 pub mod health;
+pub mod legacy;
 pub mod organizations;
 pub mod people;
 pub mod qr;
 pub mod reference;
 pub mod scans;
+pub mod visits;
 
 use actix_web::{HttpRequest, error::JsonPayloadError, error::PathError, error::QueryPayloadError};
 use base64::Engine;
@@ -35,6 +39,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     organizations::configure(cfg);
     scans::configure(cfg);
     access_log::configure(cfg);
+    visits::configure(cfg);
+    contacts::configure(cfg);
+    criteria::configure(cfg);
+    legacy::configure(cfg);
 }
 
 /// The largest JSON body the API reads; a personal QR is under 1 KB.

@@ -3,7 +3,7 @@
 //! gets an unguessable location code, printed as a QR that opens the web
 //! UI's check-in page, which can be revoked and replaced.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::accounts::{AccountView, Credentials, account_view, visible_organization};
 use super::fields;
 use crate::auth::{Principal, Role, password};
-use crate::db::{self, DbConnection, accounts, organizations, reference};
+use crate::db::{self, DbConnection, accounts, criteria, organizations, reference};
 use crate::domain::identity::{PhoneNumber, WardCode};
 use crate::error::{ApiError, FieldErrors, Problem};
 use crate::qr::render;
@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_checkpoint)
         .service(list_checkpoints)
         .service(get_checkpoint)
+        .service(update_checkpoint)
         .service(replace_location_code)
         .service(location_qr_png)
         .service(location_qr_svg)
@@ -42,6 +43,42 @@ pub struct OrganizationView {
     pub sector: String,
     pub contact_phone: String,
     pub created_at: DateTime<Utc>,
+    /// The newest self-assessment; absent until the organization submits one.
+    pub current_assessment: Option<CurrentAssessment>,
+}
+
+/// What an organization's newest self-assessment concluded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CurrentAssessment {
+    pub id: String,
+    /// The band's level, e.g. `low` or `safe`.
+    pub level: String,
+    pub may_operate: bool,
+    pub score: i32,
+    pub max_score: i32,
+    pub submitted_at: DateTime<Utc>,
+}
+
+fn current_assessment(a: &criteria::Assessment) -> CurrentAssessment {
+    CurrentAssessment {
+        id: a.public_id.clone(),
+        level: a.level.clone(),
+        may_operate: a.may_operate,
+        score: a.score,
+        max_score: a.max_score,
+        submitted_at: super::utc(a.submitted_at),
+    }
+}
+
+/// An organization with its current assessment, looked up.
+fn organization_with_assessment(
+    conn: &mut DbConnection,
+    o: organizations::Organization,
+) -> Result<OrganizationView, ApiError> {
+    let current = criteria::current_of(conn, &[o.id])?;
+    let mut view = organization_view(o);
+    view.current_assessment = current.first().map(current_assessment);
+    Ok(view)
 }
 
 fn organization_view(o: organizations::Organization) -> OrganizationView {
@@ -55,6 +92,7 @@ fn organization_view(o: organizations::Organization) -> OrganizationView {
         sector: o.sector,
         contact_phone: o.contact_phone,
         created_at: super::utc(o.created_at),
+        current_assessment: None,
     }
 }
 
@@ -83,7 +121,7 @@ pub struct OrganizationRegistrationView {
     pub admin: AccountView,
 }
 
-fn check_tax_code(tax_code: &str) -> bool {
+pub fn check_tax_code(tax_code: &str) -> bool {
     let (main, branch) = match tax_code.split_once('-') {
         Some((main, branch)) => (main, Some(branch)),
         None => (tax_code, None),
@@ -185,6 +223,10 @@ pub async fn create_organization(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganizationListQuery {
+    /// Only organizations of this ward.
+    pub ward_code: Option<String>,
+    /// Only organizations whose current self-assessment has this level, e.g. `high`.
+    pub level: Option<String>,
     /// How many items to return, 1 to 200; 50 when omitted.
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page.
@@ -221,26 +263,44 @@ pub async fn list_organizations(
         Some(cursor) => Some(super::decode_cursor(cursor)?.1),
         None => None,
     };
-    let rows = state
+    let ward = query.ward_code.clone();
+    let level = query.level.clone();
+    let (items, next_cursor) = state
         .db
-        .run(move |conn| organizations::list(conn, after, limit + 1))
+        .run(move |conn| {
+            let rows = criteria::organizations_filtered(
+                conn,
+                after,
+                limit + 1,
+                ward.as_deref(),
+                level.as_deref(),
+            )?;
+            let has_more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+            let rows: Vec<_> = rows
+                .into_iter()
+                .take(usize::try_from(limit).unwrap_or(0))
+                .collect();
+            let next_cursor = if has_more {
+                rows.last()
+                    .map(|o| super::encode_cursor(o.created_at, o.id))
+            } else {
+                None
+            };
+            let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+            let current = criteria::current_of(conn, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|o| {
+                    let assessment = current.iter().find(|a| a.organization_id == o.id);
+                    let mut view = organization_view(o);
+                    view.current_assessment = assessment.map(current_assessment);
+                    view
+                })
+                .collect::<Vec<_>>();
+            Ok((items, next_cursor))
+        })
         .await?;
-    let has_more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    let items: Vec<_> = rows
-        .into_iter()
-        .take(usize::try_from(limit).unwrap_or(0))
-        .collect();
-    let next_cursor = if has_more {
-        items
-            .last()
-            .map(|o| super::encode_cursor(o.created_at, o.id))
-    } else {
-        None
-    };
-    Ok(web::Json(super::Page {
-        items: items.into_iter().map(organization_view).collect(),
-        next_cursor,
-    }))
+    Ok(web::Json(super::Page { items, next_cursor }))
 }
 
 /// Read an organization (its own accounts, the city, health officers).
@@ -262,11 +322,14 @@ pub async fn get_organization(
     path: web::Path<String>,
 ) -> Result<web::Json<OrganizationView>, ApiError> {
     let public_id = path.into_inner();
-    let organization = state
+    let view = state
         .db
-        .run(move |conn| visible_organization(conn, &principal, &public_id))
+        .run(move |conn| {
+            let organization = visible_organization(conn, &principal, &public_id)?;
+            organization_with_assessment(conn, organization)
+        })
         .await?;
-    Ok(web::Json(organization_view(organization)))
+    Ok(web::Json(view))
 }
 
 /// A checkpoint ("điểm kiểm soát") with its location code in force.
@@ -280,6 +343,8 @@ pub struct CheckpointView {
     pub location_code: String,
     /// The web UI's check-in page for this checkpoint: what the location QR holds.
     pub location_url: String,
+    /// Minutes after entry at which a visit nobody closed stops counting as presence.
+    pub max_stay_minutes: i32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -301,6 +366,7 @@ fn checkpoint_view(
         description: checkpoint.description,
         location_url: location_url(state, &code.code),
         location_code: code.code,
+        max_stay_minutes: checkpoint.max_stay_minutes,
         created_at: super::utc(checkpoint.created_at),
     })
 }
@@ -315,6 +381,22 @@ pub struct CheckpointInput {
     /// The area's name as printed on its poster, e.g. "Cổng chính" (main gate).
     pub name: String,
     pub description: Option<String>,
+    /// Minutes after which a visit nobody closed ends, 5 to 1440; 240 when omitted.
+    pub max_stay_minutes: Option<i32>,
+}
+
+/// The default maximum stay of a checkpoint: four hours.
+pub const DEFAULT_MAX_STAY_MINUTES: i32 = 240;
+
+fn check_max_stay(minutes: i32, errors: &mut FieldErrors) {
+    let longest = i32::try_from(crate::db::contacts::LONGEST_STAY.num_minutes()).unwrap_or(1440);
+    if !(5..=longest).contains(&minutes) {
+        errors.push(
+            "max_stay_minutes",
+            "out_of_range",
+            format!("max_stay_minutes is between 5 and {longest}"),
+        );
+    }
 }
 
 /// The checkpoint `public_id` if the caller may see it: its organization's
@@ -361,6 +443,8 @@ pub async fn create_checkpoint(
     let mut errors = FieldErrors::new();
     let name = fields::required(&input.name, "name", 100, &mut errors);
     let description = fields::optional(input.description, "description", 500, &mut errors);
+    let max_stay_minutes = input.max_stay_minutes.unwrap_or(DEFAULT_MAX_STAY_MINUTES);
+    check_max_stay(max_stay_minutes, &mut errors);
     errors.finish()?;
 
     let app = state.clone();
@@ -376,6 +460,7 @@ pub async fn create_checkpoint(
                     name,
                     description,
                     created_at: db::now(),
+                    max_stay_minutes,
                 },
             )?;
             checkpoint_view(conn, &app, checkpoint)
@@ -442,6 +527,57 @@ pub async fn get_checkpoint(
         .db
         .transaction(move |conn| {
             let checkpoint = visible_checkpoint(conn, &principal, &public_id)?;
+            checkpoint_view(conn, &app, checkpoint)
+        })
+        .await?;
+    Ok(web::Json(view))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCheckpointRequest {
+    /// Minutes after which a visit nobody closed ends, 5 to 1440. Visits
+    /// already recorded keep the maximum stay they began with.
+    pub max_stay_minutes: i32,
+}
+
+/// Change a checkpoint's maximum stay (the organization's admin, or the city).
+#[utoipa::path(
+    tag = "organizations",
+    operation_id = "updateCheckpoint",
+    params(("id" = String, Path, description = "The checkpoint's id")),
+    request_body = UpdateCheckpointRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The checkpoint", body = CheckpointView),
+        (status = 400, description = "The body cannot be read", body = Problem),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not this organization's admin", body = Problem),
+        (status = 404, description = "No such checkpoint visible to the caller", body = Problem),
+        (status = 422, description = "Invalid fields", body = Problem),
+    )
+)]
+#[patch("/checkpoints/{id}")]
+pub async fn update_checkpoint(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    body: web::Json<UpdateCheckpointRequest>,
+) -> Result<web::Json<CheckpointView>, ApiError> {
+    principal.require(&[Role::CityAdmin, Role::OrganizationAdmin])?;
+    let minutes = body.max_stay_minutes;
+    let mut errors = FieldErrors::new();
+    check_max_stay(minutes, &mut errors);
+    errors.finish()?;
+    let public_id = path.into_inner();
+    let app = state.clone();
+    let view = state
+        .db
+        .transaction(move |conn| {
+            let checkpoint = visible_checkpoint(conn, &principal, &public_id)?;
+            organizations::set_max_stay(conn, checkpoint.id, minutes)?;
+            let checkpoint = organizations::checkpoint_by_id(conn, checkpoint.id)?
+                .ok_or(ApiError::NotFound("checkpoint"))?;
             checkpoint_view(conn, &app, checkpoint)
         })
         .await?;

@@ -67,19 +67,21 @@ pub struct ScanView {
 }
 
 /// Who a scan names and how it was read.
-struct Subject {
-    person: Option<people::Person>,
-    document: Option<String>,
-    folded_name: String,
-    signature: &'static str,
+pub struct Subject {
+    pub person: Option<people::Person>,
+    pub document: Option<String>,
+    pub folded_name: String,
+    pub signature: &'static str,
 }
 
-fn identify(
+/// Who a scanned payload or a typed document number names.
+pub fn identify(
     conn: &mut DbConnection,
     state: &AppState,
-    request: &ScanRequest,
+    payload: &Option<String>,
+    document_number: &Option<String>,
 ) -> Result<Subject, ApiError> {
-    match (&request.payload, &request.document_number) {
+    match (payload, document_number) {
         (Some(_), Some(_)) => Err(ApiError::field(
             "payload",
             "ambiguous_scan",
@@ -164,16 +166,16 @@ fn identify(
 }
 
 /// The colour a scan records, and why.
-struct Decision {
-    colour: String,
-    reason: String,
-    reason_vi: String,
-    policy_version: String,
+pub struct Decision {
+    pub colour: String,
+    pub reason: String,
+    pub reason_vi: String,
+    pub policy_version: String,
 }
 
 /// Judges `person` at `at` from their current records; someone we have no
 /// record of is judged by the policy in force on no records at all.
-fn decide(
+pub fn decide(
     conn: &mut DbConnection,
     person: Option<&people::Person>,
     at: DateTime<Utc>,
@@ -261,7 +263,7 @@ pub async fn record_scan(
                     "This account scans at another checkpoint.",
                 ));
             }
-            let subject = identify(conn, &app, &request)?;
+            let subject = identify(conn, &app, &request.payload, &request.document_number)?;
             let decision = decide(conn, subject.person.as_ref(), scanned_at)?;
             let visit = visits::NewVisit {
                 public_id: db::new_public_id(),
@@ -288,6 +290,10 @@ pub async fn record_scan(
                 scanned_by_account_id: Some(principal.account_id),
                 idempotency_key: key,
                 entered_at: db::truncate_to_micros(scanned_at.naive_utc()),
+                ends_at: db::truncate_to_micros(
+                    (scanned_at + Duration::minutes(i64::from(checkpoint.max_stay_minutes)))
+                        .naive_utc(),
+                ),
             };
             let document = subject
                 .person
@@ -346,7 +352,7 @@ pub async fn record_scan(
     })
 }
 
-fn reasons(visit: &visits::Visit) -> (String, String) {
+pub fn reasons(visit: &visits::Visit) -> (String, String) {
     let value: serde_json::Value = serde_json::from_str(&visit.reason).unwrap_or_default();
     let text = |lang: &str| {
         value
@@ -392,10 +398,32 @@ pub struct VisitView {
     pub reason: String,
     pub reason_vi: String,
     pub policy_version: String,
-    /// `staff_scan` or `manual`.
+    /// `staff_scan`, `manual` or `self_check_in`.
     pub method: String,
     pub entered_at: DateTime<Utc>,
+    /// When the visitor left: scanned out or checked out, or the maximum
+    /// stay ran out. Absent while the visit is open.
     pub exited_at: Option<DateTime<Utc>>,
+    /// `staff_scan`, `self_check_out` or `max_stay`; absent while open.
+    pub exit_method: Option<String>,
+}
+
+/// How a visit ended as of `now`: its recorded exit, or its maximum stay
+/// once that has run out.
+pub fn exit_of(
+    visit: &visits::Visit,
+    now: chrono::NaiveDateTime,
+) -> (Option<DateTime<Utc>>, Option<String>) {
+    match (&visit.exited_at, &visit.exit_method) {
+        (Some(at), method) => (
+            Some(super::utc(*at)),
+            Some(method.clone().unwrap_or_else(|| "staff_scan".to_owned())),
+        ),
+        (None, _) if visit.ends_at <= now => {
+            (Some(super::utc(visit.ends_at)), Some("max_stay".to_owned()))
+        }
+        (None, _) => (None, None),
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -505,10 +533,12 @@ fn visit_page(
     } else {
         None
     };
+    let now = db::now();
     let items = rows
         .into_iter()
         .map(|row| {
             let (reason, reason_vi) = reasons(&row.visit);
+            let (exited_at, exit_method) = exit_of(&row.visit, now);
             let visit = row.visit;
             VisitView {
                 id: visit.public_id,
@@ -525,7 +555,8 @@ fn visit_page(
                 policy_version: visit.policy_version,
                 method: visit.method,
                 entered_at: super::utc(visit.entered_at),
-                exited_at: visit.exited_at.map(super::utc),
+                exited_at,
+                exit_method,
             }
         })
         .collect();

@@ -43,7 +43,10 @@ const CALLERS: [(&str, &str); 12] = [
 /// - `orgA`: organization A, which owns checkpoint A and employs `stf`;
 /// - `cpA`: checkpoint A;
 /// - `stf`: the account of `stf`;
-/// - `loc`: the location code of checkpoint A.
+/// - `loc`: the location code of checkpoint A;
+/// - `vis`: person P's open self check-in at checkpoint A;
+/// - `cq`: a contact query the health officer ran on P;
+/// - `cs`: a shipped criteria set.
 ///
 /// Statuses: 200, 201 and 204 are allowed calls that succeed; 401 is a call
 /// without a token; 403 a role that may not do this at all; 404 a target
@@ -61,6 +64,9 @@ GET    /districts                         -     200 200 200 200 200 200 200 200 
 GET    /wards                             -     200 200 200 200 200 200 200 200 200 200 200 200
 GET    /vaccines                          -     200 200 200 200 200 200 200 200 200 200 200 200
 GET    /status-policies                   -     200 200 200 200 200 200 200 200 200 200 200 200
+GET    /criteria-sets                     -     200 200 200 200 200 200 200 200 200 200 200 200
+GET    /criteria-sets/{id}                cs    200 200 200 200 200 200 200 200 200 200 200 200
+POST   /criteria-sets                     -     401 201 403 403 403 403 403 403 403 403 403 403
 POST   /status-policies                   -     401 201 403 403 403 403 403 403 403 403 403 403
 GET    /qr/jwks.json                      -     200 200 200 200 200 200 200 200 200 200 200 200
 POST   /qr/verify                         P     200 200 200 200 200 200 200 200 200 200 200 200
@@ -70,15 +76,24 @@ POST   /organizations                     -     201 201 201 201 201 201 201 201 
 GET    /organizations                     -     401 200 200 403 403 403 403 403 403 403 403 403
 GET    /organizations/{id}                orgA  401 200 200 404 404 200 404 200 404 404 404 404
 GET    /organizations/{id}/accounts       orgA  401 200 403 403 403 200 404 403 403 403 403 403
+POST   /organizations/{id}/assessments    orgA  401 403 403 403 403 201 404 403 403 403 403 403
+GET    /organizations/{id}/assessments    orgA  401 200 200 404 404 200 404 200 404 404 404 404
+POST   /organizations/legacy-imports      -     401 200 403 403 403 403 403 403 403 403 403 403
 GET    /organizations/{id}/checkpoints    orgA  401 200 200 404 404 200 404 200 404 404 404 404
 POST   /organizations/{id}/checkpoints    orgA  401 201 403 403 403 201 404 403 403 403 403 403
 GET    /organizations/{id}/visits         orgA  401 200 200 403 403 200 404 403 403 403 403 403
 GET    /locations/{code}                  loc   200 200 200 200 200 200 200 200 200 200 200 200
+POST   /locations/{code}/check-ins        loc   401 403 403 403 403 403 403 403 403 201 201 201
 GET    /checkpoints/{id}                  cpA   401 200 200 404 404 200 404 200 404 404 404 404
+PATCH  /checkpoints/{id}                  cpA   401 200 403 403 403 200 404 403 403 403 403 403
 GET    /checkpoints/{id}/location-qr.png  cpA   401 200 200 404 404 200 404 200 404 404 404 404
 GET    /checkpoints/{id}/location-qr.svg  cpA   401 200 200 404 404 200 404 200 404 404 404 404
 POST   /checkpoints/{id}/location-code    cpA   401 200 403 403 403 200 404 403 403 403 403 403
 POST   /checkpoints/{id}/scans            cpA   401 403 403 403 403 201 404 201 404 403 403 403
+POST   /checkpoints/{id}/exits            cpA   401 403 403 403 403 200 404 200 404 403 403 403
+POST   /visits/{id}/check-out             vis   401 403 403 403 403 403 403 403 403 200 404 404
+POST   /contact-queries                   P     401 403 201 403 403 403 403 403 403 403 403 403
+GET    /contact-queries/{id}/contacts.csv cq    401 403 200 403 403 403 403 403 403 403 403 403
 GET    /checkpoints/{id}/visits           cpA   401 200 200 403 403 200 404 403 403 403 403 403
 POST   /people                            -     401 201 403 201 403 403 403 403 403 201 201 201
 POST   /people/search                     P     401 200 200 200 404 404 404 404 404 200 404 404
@@ -234,6 +249,11 @@ struct World {
     checkpoint: String,
     staff_account: String,
     location_code: String,
+    check_in: String,
+    contact_query: String,
+    criteria_set: String,
+    /// The shipped 2021 market set's criterion keys, answered `met`.
+    market_answers: Value,
     /// Person P's signed personal QR.
     payload: String,
     /// The rules of the seeded status policy, for new policy versions.
@@ -272,7 +292,47 @@ impl World {
         let (_, qr) = app
             .get(&format!("/people/{person_id}/qr"), Some(&ward.token))
             .await;
+        let (_, check_in) = app
+            .post(
+                &format!(
+                    "/locations/{}/check-ins",
+                    text(&checkpoint["location_code"])
+                ),
+                Some(&resident.token),
+                &json!({}),
+            )
+            .await;
+        let (_, contact_query) = app
+            .post_for(
+                "/contact-queries",
+                &health.token,
+                "access matrix",
+                &json!({
+                    "person_id": person_id,
+                    "from": (Utc::now() - Duration::days(1)).to_rfc3339_opts(SecondsFormat::Secs, true),
+                    "until": (Utc::now() + Duration::hours(1)).to_rfc3339_opts(SecondsFormat::Secs, true),
+                    "purpose": "access matrix",
+                }),
+            )
+            .await;
         let (_, policies) = app.get("/status-policies", None).await;
+        let (_, sets) = app.get("/criteria-sets", None).await;
+        let market = sets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["code"] == "hcmc-2021-traditional-market")
+            .unwrap()
+            .clone();
+        let (_, market) = app
+            .get(&format!("/criteria-sets/{}", text(&market["id"])), None)
+            .await;
+        let market_answers: serde_json::Map<String, Value> = market["definition"]["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (text(&c["key"]), json!("met")))
+            .collect();
         let mut refresh_tokens = Vec::new();
         for _ in 0..2 * CALLERS.len() {
             refresh_tokens.push(refresh_token(app, &stranger).await);
@@ -307,6 +367,10 @@ impl World {
             checkpoint: text(&checkpoint["id"]),
             staff_account: staff.id.clone(),
             location_code: text(&checkpoint["location_code"]),
+            check_in: text(&check_in["visit"]["visit_id"]),
+            contact_query: text(&contact_query["id"]),
+            criteria_set: text(&market["id"]),
+            market_answers: Value::Object(market_answers),
             payload: text(&qr["payload"]),
             rules: policies[0]["rules"].clone(),
             login_username: stranger.username.clone(),
@@ -333,6 +397,9 @@ impl World {
             "cpA" => &self.checkpoint,
             "stf" => &self.staff_account,
             "loc" => &self.location_code,
+            "vis" => &self.check_in,
+            "cq" => &self.contact_query,
+            "cs" => &self.criteria_set,
             other => panic!("unknown target {other} in the matrix"),
         };
         row.path.replace("{id}", id).replace("{code}", id)
@@ -381,9 +448,42 @@ impl World {
                 "admin": { "username": format!("org-{}", unique()), "password": PASSWORD },
             }),
             ("POST", "/organizations/{id}/checkpoints") => json!({ "name": "Cổng phụ" }),
-            ("POST", "/checkpoints/{id}/scans") => {
+            ("POST", "/checkpoints/{id}/scans") | ("POST", "/checkpoints/{id}/exits") => {
                 json!({ "document_number": self.person.document })
             }
+            ("PATCH", "/checkpoints/{id}") => json!({ "max_stay_minutes": 240 }),
+            ("POST", "/criteria-sets") => json!({
+                "code": "access-matrix",
+                "version": unique(),
+                "organization_kind": "market",
+                "title": "A set made by the access matrix",
+                "source": "the access matrix",
+                "definition": {
+                    "direction": "safety",
+                    "criteria": [{ "key": "masks", "text": "Masks", "options": [
+                        { "key": "no", "label": "no", "points": 0 },
+                        { "key": "yes", "label": "yes", "points": 1 },
+                    ]}],
+                    "bands": [{ "level": "safe", "may_operate": true, "action": "Operate." }],
+                },
+            }),
+            ("POST", "/organizations/{id}/assessments") => json!({
+                "criteria_set_id": self.criteria_set,
+                "answers": self.market_answers,
+            }),
+            // Sent as text/csv by `call`.
+            ("POST", "/organizations/legacy-imports") => Value::String(format!(
+                "legacy_code,tax_code,name,address,ward_code,sector,contact_phone\n\
+                 AM-{},0312345678,Chợ cũ,1 Võ Văn Ngân,26815,market,0909123456\n",
+                unique().to_uppercase()
+            )),
+            ("POST", "/locations/{code}/check-ins") => json!({}),
+            ("POST", "/contact-queries") => json!({
+                "person_id": self.person.id,
+                "from": (Utc::now() - Duration::days(1)).to_rfc3339_opts(SecondsFormat::Secs, true),
+                "until": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+                "purpose": "access matrix",
+            }),
             ("POST", "/people") => person_input("26794"),
             ("POST", "/people/search") => {
                 json!({ "document_number": self.subject(row).document })
@@ -454,8 +554,12 @@ async fn call(
         request = request.bearer_auth(token);
     }
     request = request.header("X-Access-Purpose", "access%20matrix");
-    if let Some(body) = body {
-        request = request.json(body);
+    match body {
+        Some(Value::String(csv)) => {
+            request = request.header("content-type", "text/csv").body(csv.clone());
+        }
+        Some(body) => request = request.json(body),
+        None => {}
     }
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();

@@ -5,11 +5,15 @@
 
 mod access;
 mod access_log;
+mod assessments;
 mod auth;
 mod common;
+mod contacts;
 mod contract;
 mod health;
+mod legacy;
 mod organizations;
 mod people;
 mod qr;
 mod scans;
+mod visits;

@@ -1,0 +1,343 @@
+//! Contact queries for health officers: given a person and an infectious
+//! window, their visits and everyone whose visit at the same checkpoint
+//! touched or overlapped one of them, within a margin. Each query states its
+//! purpose, is kept, lands in the ledger of every person it names, and can
+//! be exported as CSV.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::access_log::StatedPurpose;
+use super::fields;
+use crate::auth::{PersonScope, Principal, Role};
+use crate::db::access_log::{self, Access, AccessKind};
+use crate::db::contacts::{self, PlacedVisit};
+use crate::db::{self, DbConnection, people};
+use crate::domain::identity::mask_document_text;
+use crate::error::{ApiError, FieldErrors, Problem};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(run_contact_query).service(export_contact_query);
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ContactQueryRequest {
+    /// The person whose contacts are sought (the index case).
+    pub person_id: String,
+    /// Start of the infectious window (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// End of the infectious window (RFC 3339), after `from`, at most 60 days later.
+    pub until: DateTime<Utc>,
+    /// Minutes added before and after each visit of the person; the
+    /// server's default (`ANTOAN_CONTACT_MARGIN_MINUTES`) when omitted. 0 to 240.
+    pub margin_minutes: Option<i32>,
+    /// Why the query is run, e.g. the case number; written to the ledger of
+    /// every person the answer names. 3 to 300 characters.
+    pub purpose: String,
+}
+
+/// A visit as a contact query shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactVisitView {
+    pub visit_id: String,
+    pub checkpoint_id: String,
+    pub checkpoint_name: String,
+    pub organization_name: String,
+    /// The visitor's person id; absent when they are not in antoan.
+    pub person_id: Option<String>,
+    pub folded_name: String,
+    pub document_masked: String,
+    /// The colour when they came in.
+    pub colour: String,
+    pub entered_at: DateTime<Utc>,
+    /// When the visit stopped counting: the exit, or the maximum stay.
+    pub ends_at: DateTime<Utc>,
+}
+
+/// One visit of the index person with the contacts it found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExposureView {
+    pub visit: ContactVisitView,
+    /// Other visits at the same checkpoint that touched or overlapped this
+    /// one widened by the margin, oldest first.
+    pub contacts: Vec<ContactVisitView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactQueryView {
+    pub id: String,
+    pub person_id: String,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub margin_minutes: i32,
+    pub purpose: String,
+    pub exposures: Vec<ExposureView>,
+    /// How many different people (or unknown visitors) the contacts are.
+    pub contact_count: usize,
+    pub created_at: DateTime<Utc>,
+}
+
+fn visit_view(placed: &PlacedVisit) -> ContactVisitView {
+    ContactVisitView {
+        visit_id: placed.visit.public_id.clone(),
+        checkpoint_id: placed.checkpoint_public_id.clone(),
+        checkpoint_name: placed.checkpoint_name.clone(),
+        organization_name: placed.organization_name.clone(),
+        person_id: placed.person_public_id.clone(),
+        folded_name: placed.visit.subject_name.clone(),
+        document_masked: mask_document_text(placed.document_number.as_deref().unwrap_or_default()),
+        colour: placed.visit.colour.clone(),
+        entered_at: super::utc(placed.visit.entered_at),
+        ends_at: super::utc(placed.visit.ends_at),
+    }
+}
+
+/// The answer of a stored query, computed from the visits as they are now.
+struct Answer {
+    exposures: Vec<(PlacedVisit, Vec<PlacedVisit>)>,
+}
+
+impl Answer {
+    fn compute(conn: &mut DbConnection, query: &contacts::ContactQuery) -> Result<Self, ApiError> {
+        let margin = Duration::minutes(i64::from(query.margin_minutes));
+        let exposures =
+            contacts::visits_of(conn, query.person_id, query.window_from, query.window_until)?
+                .into_iter()
+                .map(|visit| {
+                    let found = contacts::contacts_of(conn, &visit.visit, margin)?;
+                    Ok((visit, found))
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok(Self { exposures })
+    }
+
+    /// Everyone the answer names, the index person first.
+    fn person_ids(&self, index: i64) -> Vec<i64> {
+        let mut ids = vec![index];
+        for (_, found) in &self.exposures {
+            for contact in found {
+                if let Some(id) = contact.visit.person_id
+                    && !ids.contains(&id)
+                {
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+
+    fn contact_count(&self) -> usize {
+        let mut seen = std::collections::BTreeSet::new();
+        for (_, found) in &self.exposures {
+            for contact in found {
+                match contact.visit.person_id {
+                    Some(id) => seen.insert(format!("p{id}")),
+                    None => seen.insert(format!(
+                        "d{}",
+                        contact
+                            .document_number
+                            .as_deref()
+                            .unwrap_or(&contact.visit.public_id)
+                    )),
+                };
+            }
+        }
+        seen.len()
+    }
+}
+
+/// Run a contact query (health officers).
+#[utoipa::path(
+    tag = "contacts",
+    operation_id = "runContactQuery",
+    request_body = ContactQueryRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The person's visits and their contacts", body = ContactQueryView),
+        (status = 400, description = "The body cannot be read", body = Problem),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not a health officer", body = Problem),
+        (status = 404, description = "No such person", body = Problem),
+        (status = 422, description = "Reversed or too long window, bad margin, or no purpose", body = Problem),
+    )
+)]
+#[post("/contact-queries")]
+pub async fn run_contact_query(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: web::Json<ContactQueryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(&[Role::HealthOfficer])?;
+    let request = body.into_inner();
+    let mut errors = FieldErrors::new();
+    let purpose = match StatedPurpose::checked(&request.purpose) {
+        Ok(purpose) => purpose.for_read(&principal, super::access_log::Read::Lookup)?,
+        Err(_) => {
+            errors.push(
+                "purpose",
+                "invalid_purpose",
+                "state the purpose in 3 to 300 characters",
+            );
+            None
+        }
+    };
+    fields::instant(request.from, fields::far_future(), "from", &mut errors);
+    fields::instant(request.until, fields::far_future(), "until", &mut errors);
+    if request.from >= request.until {
+        errors.push("until", "reversed_window", "until must be after from");
+    } else if request.until - request.from > Duration::days(60) {
+        errors.push(
+            "until",
+            "window_too_long",
+            "an infectious window spans at most 60 days",
+        );
+    }
+    let margin = request
+        .margin_minutes
+        .unwrap_or(state.settings.contact_margin_minutes);
+    if !(0..=240).contains(&margin) {
+        errors.push(
+            "margin_minutes",
+            "out_of_range",
+            "margin_minutes is between 0 and 240",
+        );
+    }
+    errors.finish()?;
+    let purpose = purpose.ok_or_else(|| ApiError::internal("purpose checked above"))?;
+
+    let view = state
+        .db
+        .transaction(move |conn| {
+            let person = people::find(conn, &PersonScope::All, &request.person_id)?
+                .ok_or(ApiError::NotFound("person"))?;
+            let query = contacts::insert(
+                conn,
+                &contacts::NewContactQuery {
+                    public_id: db::new_public_id(),
+                    account_id: principal.account_id,
+                    person_id: person.id,
+                    window_from: db::truncate_to_micros(request.from.naive_utc()),
+                    window_until: db::truncate_to_micros(request.until.naive_utc()),
+                    margin_minutes: margin,
+                    purpose: purpose.clone(),
+                    created_at: db::now(),
+                },
+            )?;
+            let answer = Answer::compute(conn, &query)?;
+            let access = Access::new(AccessKind::ContactQuery, Some(&purpose));
+            access_log::record_many(conn, &principal, &answer.person_ids(person.id), &access)?;
+            Ok(ContactQueryView {
+                id: query.public_id,
+                person_id: person.public_id,
+                from: super::utc(query.window_from),
+                until: super::utc(query.window_until),
+                margin_minutes: query.margin_minutes,
+                purpose,
+                contact_count: answer.contact_count(),
+                exposures: answer
+                    .exposures
+                    .iter()
+                    .map(|(visit, found)| ExposureView {
+                        visit: visit_view(visit),
+                        contacts: found.iter().map(visit_view).collect(),
+                    })
+                    .collect(),
+                created_at: super::utc(query.created_at),
+            })
+        })
+        .await?;
+    tracing::info!(
+        contact_query.exposures = view.exposures.len(),
+        contact_query.contacts = view.contact_count,
+        "contact_query.run"
+    );
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Export a contact query's answer as CSV (the health officer who ran it).
+///
+/// The answer is computed again from the visits as they are now, so a visit
+/// closed since the query shows its exit.
+#[utoipa::path(
+    tag = "contacts",
+    operation_id = "exportContactQuery",
+    params(("id" = String, Path, description = "The contact query's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One line per contact visit", content_type = "text/csv", body = String),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not a health officer", body = Problem),
+        (status = 404, description = "No such query run by the caller", body = Problem),
+    )
+)]
+#[get("/contact-queries/{id}/contacts.csv")]
+pub async fn export_contact_query(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(&[Role::HealthOfficer])?;
+    let public_id = path.into_inner();
+    let text = state
+        .db
+        .transaction(move |conn| {
+            let query = contacts::of_account(conn, principal.account_id, &public_id)?
+                .ok_or(ApiError::NotFound("contact query"))?;
+            let answer = Answer::compute(conn, &query)?;
+            let access = Access::new(AccessKind::Export, Some(&query.purpose));
+            access_log::record_many(
+                conn,
+                &principal,
+                &answer.person_ids(query.person_id),
+                &access,
+            )?;
+
+            let mut text = crate::csv::line(&[
+                "index_visit_id",
+                "index_checkpoint",
+                "index_entered_at",
+                "index_ends_at",
+                "contact_visit_id",
+                "contact_person_id",
+                "contact_name",
+                "contact_document",
+                "contact_colour",
+                "contact_entered_at",
+                "contact_ends_at",
+                "organization",
+                "checkpoint",
+            ]);
+            for (index, found) in &answer.exposures {
+                for contact in found {
+                    let view = visit_view(contact);
+                    text.push_str(&crate::csv::line(&[
+                        index.visit.public_id.clone(),
+                        index.checkpoint_name.clone(),
+                        super::utc(index.visit.entered_at).to_rfc3339(),
+                        super::utc(index.visit.ends_at).to_rfc3339(),
+                        view.visit_id,
+                        view.person_id.unwrap_or_default(),
+                        view.folded_name,
+                        view.document_masked,
+                        view.colour,
+                        view.entered_at.to_rfc3339(),
+                        view.ends_at.to_rfc3339(),
+                        view.organization_name,
+                        view.checkpoint_name,
+                    ]));
+                }
+            }
+            Ok(text)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"contacts.csv\"",
+        ))
+        .body(text))
+}
