@@ -3,12 +3,14 @@
 //! this library, which the tests drive in-process.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod limits;
 pub mod openapi;
 pub mod qr;
 pub mod routes;

@@ -8,6 +8,7 @@ mod auth;
 mod common;
 mod contract;
 mod health;
+mod limits;
 mod organizations;
 mod people;
 mod qr;
