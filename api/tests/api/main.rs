@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod common;
 mod contract;
+mod fuzz_findings;
 mod health;
 mod limits;
 mod organizations;
