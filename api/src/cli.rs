@@ -44,6 +44,18 @@ pub enum Command {
     RotateKeys,
     /// Print the OpenAPI document.
     Openapi,
+    /// Seed an empty database for the scan benchmark (`bench/run`).
+    #[command(hide = true)]
+    BenchSeed {
+        #[arg(long, default_value_t = 1_000_000)]
+        people: i64,
+        /// Write the signed payload of every N-th person.
+        #[arg(long, default_value_t = 20)]
+        sample_every: i64,
+        /// Where the payloads go, one per line.
+        #[arg(long)]
+        payloads: std::path::PathBuf,
+    },
 }
 
 /// Runs a subcommand other than `serve`; what it prints goes to standard
@@ -51,6 +63,19 @@ pub enum Command {
 pub fn run_command(command: Command, settings: Settings) -> Result<(), String> {
     match command {
         Command::Serve | Command::Demo => Err("serve and demo are handled by main".into()),
+        Command::BenchSeed {
+            people,
+            sample_every,
+            payloads,
+        } => {
+            let request = crate::bench::SeedRequest {
+                people,
+                sample_every,
+                payloads: &payloads,
+            };
+            println!("{}", crate::bench::seed(settings, &request)?);
+            Ok(())
+        }
         Command::Openapi => {
             print!(
                 "{}",

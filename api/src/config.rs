@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::db::DatabaseUrl;
+use crate::limits::LoginLimits;
 
 /// A value that must never reach a log line or a debug print.
 #[derive(Clone)]
@@ -71,6 +72,10 @@ pub struct Settings {
     pub contact_margin_minutes: i32,
     /// The built web UI, served at `/` when the folder exists.
     pub web_ui_dir: PathBuf,
+    /// Failed logins allowed per username and per client address.
+    pub login_limits: LoginLimits,
+    /// The largest request body any route accepts; JSON bodies have a lower limit.
+    pub max_body_bytes: usize,
 }
 
 /// A setting that could not be read, named so the operator can fix it.
@@ -213,6 +218,17 @@ impl Settings {
             web_ui_dir: PathBuf::from(
                 get("ANTOAN_WEB_UI_DIR").unwrap_or_else(|| "web-ui/dist".into()),
             ),
+            login_limits: LoginLimits {
+                failures_per_username: small(&get, "ANTOAN_LOGIN_FAILURES_PER_USERNAME", 5)?,
+                failures_per_address: small(&get, "ANTOAN_LOGIN_FAILURES_PER_ADDRESS", 50)?,
+                window: Duration::from_secs(number(&get, "ANTOAN_LOGIN_WINDOW_SECONDS", 900)?),
+            },
+            max_body_bytes: usize::try_from(number(
+                &get,
+                "ANTOAN_MAX_BODY_BYTES",
+                8 * 1024 * 1024,
+            )?)
+            .map_err(|_| error("ANTOAN_MAX_BODY_BYTES", "too large".into()))?,
         })
     }
 }
@@ -236,6 +252,15 @@ fn number(
             )),
         },
     }
+}
+
+fn small(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    u32::try_from(number(get, name, u64::from(default))?)
+        .map_err(|_| error(name, "too large".into()))
 }
 
 #[cfg(test)]

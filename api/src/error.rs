@@ -81,6 +81,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// The body is larger than the API accepts (413).
     PayloadTooLarge,
+    /// Too many attempts; the caller may try again after this many seconds (429).
+    TooManyRequests { retry_after: u64 },
     /// The database cannot be reached or the pool is exhausted (503).
     Unavailable(String),
     /// Anything else; the cause is logged, never shown (500).
@@ -159,6 +161,7 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::NoSuchRoute => "no_such_route",
             Self::PayloadTooLarge => "payload_too_large",
+            Self::TooManyRequests { .. } => "too_many_requests",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
@@ -175,6 +178,7 @@ impl ApiError {
             Self::Conflict { .. } => "Conflict with existing data",
             Self::Unprocessable { .. } => "The request cannot be carried out",
             Self::PayloadTooLarge => "Request body too large",
+            Self::TooManyRequests { .. } => "Too many attempts",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal error",
@@ -194,6 +198,9 @@ impl ApiError {
                 "There is no endpoint at this path; the API is described at /docs/.".to_owned()
             }
             Self::PayloadTooLarge => "The request body is larger than the API accepts.".to_owned(),
+            Self::TooManyRequests { retry_after } => {
+                format!("Too many failed attempts; try again in {retry_after} seconds.")
+            }
             Self::UnsupportedMediaType => {
                 "Send the body as JSON with the header Content-Type: application/json.".to_owned()
             }
@@ -234,6 +241,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) | Self::NoSuchRoute => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -251,6 +259,9 @@ impl ResponseError for ApiError {
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
+        if let Self::TooManyRequests { retry_after } = self {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
+        }
         if matches!(self, Self::Unauthenticated(_) | Self::InvalidCredentials) {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
@@ -267,7 +278,15 @@ impl From<diesel::result::Error> for ApiError {
                 "already_exists",
                 "A record with these values already exists.",
             ),
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Self::Unavailable(err.to_string()),
+            // SQLite's busy timeout ran out behind another writer: a moment
+            // of overload, which a retry outlives.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message().contains("database is locked") =>
+            {
                 Self::Unavailable(err.to_string())
             }
             _ => Self::Internal(format!("database: {err}")),

@@ -3,6 +3,7 @@
 //! this library, which the tests drive in-process.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod csv;
@@ -10,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod limits;
 pub mod openapi;
 pub mod qr;
 pub mod routes;

@@ -58,8 +58,75 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::configure))
         .split_for_parts();
+    let mut api = api;
+    problems_everywhere(&mut api);
     api
 }
+
+/// What every operation may answer besides its own responses, as the
+/// server really answers (schemathesis found each of these missing): error
+/// bodies are `application/problem+json`; parameters that do not parse are
+/// 400; a body is refused as too large (413) or not JSON (415); and any
+/// operation answers 503 while the database is out of reach.
+fn problems_everywhere(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    PROBLEM_JSON,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses.responses;
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && (status.starts_with('4') || status.starts_with('5'))
+                    && let Some(content) = response.content.shift_remove("application/json")
+                {
+                    response.content.insert(PROBLEM_JSON.to_owned(), content);
+                }
+            }
+            if operation
+                .parameters
+                .as_ref()
+                .is_some_and(|parameters| !parameters.is_empty())
+            {
+                responses
+                    .entry("400".to_owned())
+                    .or_insert_with(|| problem("The path or query parameters cannot be read"));
+            }
+            if operation.request_body.is_some() {
+                responses
+                    .entry("413".to_owned())
+                    .or_insert_with(|| problem("The body is too large"));
+                responses
+                    .entry("415".to_owned())
+                    .or_insert_with(|| problem("The body is not JSON"));
+            }
+            responses.entry("503".to_owned()).or_insert_with(|| {
+                problem("The database is out of reach; try again after Retry-After seconds")
+            });
+        }
+    }
+}
+
+const PROBLEM_JSON: &str = "application/problem+json";
 
 /// The document as committed in `openapi/openapi.json`.
 pub fn document_json() -> Result<String, serde_json::Error> {

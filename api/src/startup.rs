@@ -17,6 +17,7 @@ use crate::auth::{Role, TokenIssuer};
 use crate::config::{Mode, Settings};
 use crate::db::{self, Db, accounts};
 use crate::error::ApiError;
+use crate::limits::LoginLimiter;
 use crate::qr::keys::{self, KeyRing};
 use crate::state::AppState;
 
@@ -62,11 +63,13 @@ pub fn prepare_state(settings: Settings) -> Result<AppState, StartupError> {
     let keys = KeyRing::load(&settings.keys_dir, development)?;
     let secret = token_secret(&settings)?;
     let tokens = TokenIssuer::new(&secret, settings.access_token_ttl);
+    let login_limiter = LoginLimiter::new(settings.login_limits);
     Ok(AppState {
         db,
         tokens,
         keys,
         settings,
+        login_limiter,
     })
 }
 
@@ -113,6 +116,7 @@ pub fn build_app(
     >,
 > {
     let web_ui = state.settings.web_ui_dir.clone();
+    let state_body_limit = state.settings.max_body_bytes;
     let (app, api) = App::new()
         .into_utoipa_app()
         .openapi(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi())
@@ -123,6 +127,7 @@ pub fn build_app(
                 .limit(crate::routes::JSON_LIMIT)
                 .error_handler(crate::routes::json_error),
         )
+        .app_data(web::PayloadConfig::default().limit(crate::routes::JSON_LIMIT))
         .app_data(web::QueryConfig::default().error_handler(crate::routes::query_error))
         .app_data(web::PathConfig::default().error_handler(crate::routes::path_error))
         // Before the API scope, which would otherwise answer 404 for it.
@@ -131,7 +136,11 @@ pub fn build_app(
         .split_for_parts();
     drop(api);
 
+    let max_body = state_body_limit;
     let mut app = app
+        .wrap(actix_web::middleware::from_fn(move |req, next| {
+            limit_declared_body(max_body, req, next)
+        }))
         .wrap(TracingLogger::default())
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", Default::default()))
         .route("/healthz", web::get().to(healthz))
@@ -152,6 +161,25 @@ pub fn build_app(
         );
     }
     app.default_service(web::to(not_found))
+}
+
+/// Refuses a body whose declared length is over `limit` before any handler
+/// reads it: JSON bodies have their own lower limit, and this one holds for
+/// every route, including those that read no body at all.
+async fn limit_declared_body(
+    limit: usize,
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(ApiError::PayloadTooLarge.into());
+    }
+    next.call(req).await
 }
 
 async fn openapi_json(document: web::Data<String>) -> HttpResponse {

@@ -5,6 +5,7 @@
 use crate::auth::TokenIssuer;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::limits::LoginLimiter;
 use crate::qr::keys::KeyRing;
 
 pub struct AppState {
@@ -12,4 +13,6 @@ pub struct AppState {
     pub tokens: TokenIssuer,
     pub keys: KeyRing,
     pub settings: Settings,
+    /// Failed-login counters; per process, see `limits`.
+    pub login_limiter: LoginLimiter,
 }

@@ -17,6 +17,8 @@ use chrono::{NaiveDate, TimeDelta, Utc};
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod private_postgres;
+
 /// How long the binary may take to start listening, or to finish a subcommand.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -254,6 +256,8 @@ pub struct Finished {
 pub struct Sandbox {
     dir: TempDir,
     database_url: Option<String>,
+    /// Settings of this sandbox on top of the clean environment.
+    env: Vec<(String, String)>,
 }
 
 impl Sandbox {
@@ -262,12 +266,23 @@ impl Sandbox {
         Self::with_database(None)
     }
 
-    fn with_database(database_url: Option<String>) -> Self {
+    /// A sandbox whose server uses `database_url` (`None`: the embedded SQLite).
+    pub fn with_database(database_url: Option<String>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("antoan-bb-")
             .tempdir()
             .unwrap_or_else(|err| panic!("cannot create a temporary folder: {err}"));
-        Self { dir, database_url }
+        Self {
+            dir,
+            database_url,
+            env: Vec::new(),
+        }
+    }
+
+    /// The same sandbox with one more setting for every command it runs.
+    pub fn with_env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
     }
 
     /// `ANTOAN_DATA_DIR`: where the binary keeps its database, keys and secrets.
@@ -297,6 +312,7 @@ impl Sandbox {
         if let Some(url) = &self.database_url {
             command.env("DATABASE_URL", url);
         }
+        command.envs(self.env.iter().map(|(name, value)| (name, value)));
         // Passed through so that a failing run can be repeated with more logging.
         if let Some(filter) = std::env::var_os("RUST_LOG") {
             command.env("RUST_LOG", filter);
@@ -462,6 +478,7 @@ pub struct Server {
     sandbox: Sandbox,
     _database: Option<ScratchDatabase>,
     base_url: String,
+    backend: Backend,
 }
 
 impl Server {
@@ -483,7 +500,40 @@ impl Server {
         Self::start_in(Sandbox::new(), None, Backend::Sqlite)
     }
 
+    /// Starts a server in `sandbox`, whose settings name the database
+    /// (`DATABASE_URL` for PostgreSQL, nothing for the embedded SQLite).
+    pub fn start_in_sandbox(sandbox: Sandbox, backend: Backend) -> Self {
+        Self::start_in(sandbox, None, backend)
+    }
+
     fn start_in(sandbox: Sandbox, database: Option<ScratchDatabase>, backend: Backend) -> Self {
+        let (process, base_url) = Self::spawn_serve(&sandbox, backend);
+        Self {
+            process,
+            sandbox,
+            _database: database,
+            base_url,
+            backend,
+        }
+    }
+
+    /// Kills the process with SIGKILL, as a crash or `kill -9` would, and
+    /// waits until it is gone.
+    pub fn kill(&mut self) {
+        let _ = self.process.child.kill();
+        let _ = self.process.child.wait();
+    }
+
+    /// Starts the server again on the same folder and database, after
+    /// [`Server::kill`]; it listens on a new port.
+    pub fn restart(&mut self) {
+        self.kill();
+        let (process, base_url) = Self::spawn_serve(&self.sandbox, self.backend);
+        self.process = process;
+        self.base_url = base_url;
+    }
+
+    fn spawn_serve(sandbox: &Sandbox, backend: Backend) -> (Process, String) {
         let process = Process::spawn("`antoan serve`", sandbox.command(), None);
         let announced = "antoan listening on ";
         let Some(line) = process.stdout_line(announced, PROCESS_TIMEOUT) else {
@@ -502,13 +552,7 @@ impl Server {
             format!("({})", backend.printed_name()),
             "the server runs on the wrong database: {line}"
         );
-
-        Self {
-            process,
-            sandbox,
-            _database: database,
-            base_url,
-        }
+        (process, base_url)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -603,6 +647,14 @@ impl Client {
         }
     }
 
+    /// The same account against `server`, e.g. after it restarted on a new port.
+    pub fn at(&self, server: &Server) -> Client {
+        Client {
+            api_url: format!("{}/api/v1", server.base_url),
+            ..self.clone()
+        }
+    }
+
     pub fn get(&self, step: &str, path: &str) -> Reply {
         self.send(step, reqwest::Method::GET, path, None)
     }
@@ -611,7 +663,29 @@ impl Client {
         self.send(step, reqwest::Method::POST, path, Some(body))
     }
 
+    /// Like [`Client::post_json`], but a request that gets no answer at all
+    /// (the server is down) is an `Err` with the reason instead of a panic.
+    pub fn try_post_json(&self, step: &str, path: &str, body: &Value) -> Result<Reply, String> {
+        self.try_send(step, reqwest::Method::POST, path, Some(body))
+    }
+
+    /// Like [`Client::get`], but see [`Client::try_post_json`].
+    pub fn try_get(&self, step: &str, path: &str) -> Result<Reply, String> {
+        self.try_send(step, reqwest::Method::GET, path, None)
+    }
+
     fn send(&self, step: &str, method: reqwest::Method, path: &str, body: Option<&Value>) -> Reply {
+        self.try_send(step, method, path, body)
+            .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    fn try_send(
+        &self,
+        step: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Reply, String> {
         let request_line = format!("{method} /api/v1{path} as {}", self.who);
         let mut request = self.http.request(method, format!("{}{path}", self.api_url));
         if let Some(token) = &self.token {
@@ -623,8 +697,13 @@ impl Client {
 
         let response = request
             .send()
-            .unwrap_or_else(|err| panic!("{step}: {request_line} failed: {err}"));
+            .map_err(|err| format!("{step}: {request_line} failed: {err}"))?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -633,16 +712,17 @@ impl Client {
             .to_owned();
         let bytes = response
             .bytes()
-            .unwrap_or_else(|err| panic!("{step}: {request_line}: cannot read the body: {err}"));
+            .map_err(|err| format!("{step}: {request_line}: cannot read the body: {err}"))?;
 
-        Reply {
+        Ok(Reply {
             step: step.to_owned(),
             request_line,
             sent: body.map(pretty),
             status,
             content_type,
+            retry_after,
             body: bytes.to_vec(),
-        }
+        })
     }
 }
 
@@ -653,12 +733,22 @@ pub struct Reply {
     sent: Option<String>,
     status: u16,
     content_type: String,
+    retry_after: Option<String>,
     body: Vec<u8>,
 }
 
 impl Reply {
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// The `Retry-After` header, when the answer has one.
+    pub fn retry_after(&self) -> Option<&str> {
+        self.retry_after.as_deref()
+    }
+
+    pub fn content_type(&self) -> &str {
+        &self.content_type
     }
 
     /// Panics, showing the request and the answer, unless the status is `expected`.

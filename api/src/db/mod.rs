@@ -96,11 +96,13 @@ impl r2d2::ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
                 // The busy timeout must come first: switching to WAL may
-                // itself wait for another connection's lock.
+                // itself wait for another connection's lock. FULL syncs the
+                // log at every commit, so an acknowledged scan survives a
+                // power cut too, not only a crash of the process.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000;
                      PRAGMA journal_mode = WAL;
-                     PRAGMA synchronous = NORMAL;
+                     PRAGMA synchronous = FULL;
                      PRAGMA foreign_keys = ON;",
                 )?;
                 Ok(DbConnection::Sqlite(conn))

@@ -1,7 +1,7 @@
 //! Logging in and out: a short-lived access token and a rotating refresh
 //! token. A refresh token that is used twice revokes its whole login.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Duration as ChronoDuration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -71,21 +71,36 @@ pub struct TokenPair {
         (status = 400, description = "The body cannot be read", body = Problem),
         (status = 401, description = "Wrong username or password", body = Problem),
         (status = 403, description = "The account is deactivated", body = Problem),
+        (status = 413, description = "The body is too large", body = Problem),
         (status = 422, description = "Missing fields", body = Problem),
+        (status = 429, description = "Too many failed logins for this username or from this \
+            address; wait the seconds in Retry-After", body = Problem),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    request: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     validate(&*body)?;
     let LoginRequest { username, password } = body.into_inner();
     let username = username.trim().to_lowercase();
+    // The peer itself, never a forwarded-for header a client could forge.
+    let address = request.peer_addr().map(|peer| peer.ip());
+    let limiter = &state.login_limiter;
+    limiter
+        .check(&username, address)
+        .map_err(|wait| ApiError::TooManyRequests {
+            retry_after: crate::limits::retry_after_seconds(wait),
+        })?;
+
     let app = state.clone();
-    let pair = state
+    let name = username.clone();
+    let outcome = state
         .db
         .transaction(move |conn| {
+            let username = name;
             let account = accounts::by_username(conn, &username)?;
             // Verify against a decoy when the user is unknown, so that the
             // answer takes as long either way.
@@ -104,7 +119,18 @@ pub async fn login(
             let family = db::new_public_id();
             issue_pair(conn, &app, &account, &family)
         })
-        .await?;
+        .await;
+    let pair = match outcome {
+        Ok(pair) => pair,
+        Err(err) => {
+            if matches!(err, ApiError::InvalidCredentials) {
+                limiter.record_failure(&username, address);
+                tracing::info!("auth.login_failed");
+            }
+            return Err(err);
+        }
+    };
+    limiter.record_success(&username);
     tracing::info!(account.id = pair.account_id, "auth.login");
     Ok(web::Json(pair.tokens))
 }

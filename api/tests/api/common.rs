@@ -94,6 +94,11 @@ impl TestApp {
     /// Starts the application on a fresh database; `None` when the backend
     /// is PostgreSQL and no server is reachable outside CI.
     pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Like `spawn`, with settings of `overrides` on top of the test defaults.
+    pub async fn spawn_with(backend: Backend, overrides: &[(&str, &str)]) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         let postgres = match backend {
             Backend::Sqlite => None,
@@ -115,6 +120,9 @@ impl TestApp {
         ]);
         if let Some(database) = &postgres {
             env.insert("DATABASE_URL", database.url());
+        }
+        for (name, value) in overrides {
+            env.insert(name, (*value).to_owned());
         }
         let settings = Settings::from_lookup(|name| env.get(name).cloned()).expect("settings");
         let Application {

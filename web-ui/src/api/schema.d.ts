@@ -130,6 +130,27 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Change a checkpoint's maximum stay (the organization's admin, or the city). */
+        patch: operations["updateCheckpoint"];
+        trace?: never;
+    };
+    "/api/v1/checkpoints/{id}/exits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan a person out at a checkpoint (its staff and admins): the latest open
+         *     visit of theirs there ends now.
+         */
+        post: operations["recordExit"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -222,6 +243,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contact-queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a contact query (health officers). */
+        post: operations["runContactQuery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-queries/{id}/contacts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a contact query's answer as CSV (the health officer who ran it).
+         * @description The answer is computed again from the visits as they are now, so a visit
+         *     closed since the query shows its exit.
+         */
+        get: operations["exportContactQuery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/criteria-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List criteria sets (public). */
+        get: operations["listCriteriaSets"];
+        put?: never;
+        /** Add a criteria set or a new version of one (the city administrator). */
+        post: operations["createCriteriaSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/criteria-sets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a criteria set with its criteria, bands and knock-out rules (public). */
+        get: operations["getCriteriaSet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/districts": {
         parameters: {
             query?: never;
@@ -256,6 +350,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/locations/{code}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check in at a checkpoint by its location code (residents: the check-in
+         *     page that the poster's QR opens). Legacy codes from the earlier
+         *     declaration portal work as well.
+         */
+        post: operations["checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -268,6 +383,30 @@ export interface paths {
         put?: never;
         /** Register an organization with its first admin account. */
         post: operations["createOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/legacy-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import organizations with their legacy codes from CSV (the city).
+         * @description The file has a header line naming the columns `legacy_code`, `tax_code`,
+         *     `name`, `address`, `ward_code`, `sector`, `contact_phone` and optionally
+         *     `checkpoint_name` (the main checkpoint, "Cổng chính" when empty), in any
+         *     order. Every rejected row is reported with its line and reason; with
+         *     `mode=all_or_nothing` any rejection writes nothing and answers 422.
+         */
+        post: operations["importLegacyOrganizations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -302,6 +441,27 @@ export interface paths {
         get: operations["listOrganizationAccounts"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organization's self-assessments, newest first (its accounts, the
+         *     city, health officers).
+         */
+        get: operations["listAssessments"];
+        put?: never;
+        /** Submit a self-assessment (the organization's admin). */
+        post: operations["submitAssessment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -680,6 +840,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/visits/{id}/check-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check out of a visit (the resident who checked in, or whom it names). */
+        post: operations["checkOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wards": {
         parameters: {
             query?: never;
@@ -739,8 +916,76 @@ export interface components {
             /** @description The ward of a ward officer. */
             ward_code?: string | null;
         };
+        AssessmentInput: {
+            /**
+             * @description One answer per criterion key: an option's key, or a number for a
+             *     measured criterion (a headcount, square metres per person).
+             */
+            answers: Record<string, never>;
+            /** @description The id of the criteria set (the version) answered. */
+            criteria_set_id: string;
+        };
+        /** @description A submission and what it scored. */
+        AssessmentView: {
+            /** @description What to do: the band's action, then each knock-out's. */
+            actions: string[];
+            answers: Record<string, never>;
+            criteria_set_code: string;
+            criteria_set_id: string;
+            criteria_set_version: string;
+            /** @description True for the organization's newest submission. */
+            current: boolean;
+            id: string;
+            /** @description The knock-out rules that fired. */
+            knocked_out_by: string[];
+            /** @description The band's level, e.g. `low` or `safe`. */
+            level: string;
+            /** Format: int32 */
+            max_score: number;
+            may_operate: boolean;
+            /**
+             * Format: double
+             * @description The score as a percentage of the maximum.
+             */
+            percent: number;
+            /** Format: int32 */
+            score: number;
+            /** @description The points of each criterion. */
+            scores: Record<string, never>[];
+            /** Format: date-time */
+            submitted_at: string;
+            /** @description The criteria that did worst. */
+            worst_criteria: string[];
+        };
+        CheckInRequest: {
+            /**
+             * @description A key the phone makes once per check-in; a retry with the same key
+             *     records nothing new.
+             */
+            idempotency_key?: string | null;
+            /**
+             * @description Someone the resident declared for ("khai hộ") who checks in with
+             *     them; the resident themselves when omitted.
+             */
+            person_id?: string | null;
+        };
+        /** @description What the resident's phone shows after checking in. */
+        CheckInView: {
+            /** @description The resident's colour as they came in. */
+            colour: string;
+            organization_name: string;
+            reason: string;
+            reason_vi: string;
+            replayed: boolean;
+            visit: components["schemas"]["VisitRangeView"];
+        };
         CheckpointInput: {
             description?: string | null;
+            /**
+             * Format: int32
+             * @description Minutes after which a visit nobody closed ends, 5 to 1440; 240 when omitted.
+             */
+            max_stay_minutes?: number | null;
             /** @description The area's name as printed on its poster, e.g. "Cổng chính" (main gate). */
             name: string;
         };
@@ -754,8 +999,74 @@ export interface components {
             location_code: string;
             /** @description The web UI's check-in page for this checkpoint: what the location QR holds. */
             location_url: string;
+            /**
+             * Format: int32
+             * @description Minutes after entry at which a visit nobody closed stops counting as presence.
+             */
+            max_stay_minutes: number;
             name: string;
             organization_id: string;
+        };
+        ContactQueryRequest: {
+            /**
+             * Format: date-time
+             * @description Start of the infectious window (RFC 3339).
+             */
+            from: string;
+            /**
+             * Format: int32
+             * @description Minutes added before and after each visit of the person; the
+             *     server's default (`ANTOAN_CONTACT_MARGIN_MINUTES`) when omitted. 0 to 240.
+             */
+            margin_minutes?: number | null;
+            /** @description The person whose contacts are sought (the index case). */
+            person_id: string;
+            /**
+             * @description Why the query is run, e.g. the case number; written to the ledger of
+             *     every person the answer names. 3 to 300 characters.
+             */
+            purpose: string;
+            /**
+             * Format: date-time
+             * @description End of the infectious window (RFC 3339), after `from`, at most 60 days later.
+             */
+            until: string;
+        };
+        ContactQueryView: {
+            /** @description How many different people (or unknown visitors) the contacts are. */
+            contact_count: number;
+            /** Format: date-time */
+            created_at: string;
+            exposures: components["schemas"]["ExposureView"][];
+            /** Format: date-time */
+            from: string;
+            id: string;
+            /** Format: int32 */
+            margin_minutes: number;
+            person_id: string;
+            purpose: string;
+            /** Format: date-time */
+            until: string;
+        };
+        /** @description A visit as a contact query shows it. */
+        ContactVisitView: {
+            checkpoint_id: string;
+            checkpoint_name: string;
+            /** @description The colour when they came in. */
+            colour: string;
+            document_masked: string;
+            /**
+             * Format: date-time
+             * @description When the visit stopped counting: the exit, or the maximum stay.
+             */
+            ends_at: string;
+            /** Format: date-time */
+            entered_at: string;
+            folded_name: string;
+            organization_name: string;
+            /** @description The visitor's person id; absent when they are not in antoan. */
+            person_id?: string | null;
+            visit_id: string;
         };
         CreateAccountRequest: components["schemas"]["Credentials"] & {
             /** @description Binds a checkpoint staff account to one checkpoint of its organization. */
@@ -786,12 +1097,79 @@ export interface components {
             /** @description 3 to 64 characters: letters, digits, `.`, `_`, `-`, `@`; stored in lower case. */
             username: string;
         };
+        CriteriaSetInput: {
+            /** @description A new code, or an existing one to add a version of it. */
+            code: string;
+            /**
+             * @description `direction`, `criteria` (each with graded `options` worth `points`,
+             *     ranged by `min`/`below` for measured values), `bands` (lowest first,
+             *     each but the last with `up_to`), `knock_outs` and `approximations`.
+             */
+            definition: Record<string, never>;
+            organization_kind: string;
+            /** @description Where the set comes from: the decision, its date, what was summarised. */
+            source: string;
+            title: string;
+            version: string;
+        };
+        /** @description A criteria set without its criteria. */
+        CriteriaSetSummary: {
+            /** @description Which parts are approximations of the published set. */
+            approximations: string[];
+            /** @description Stable across versions, e.g. `hcmc-2020-enterprise-risk`. */
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description True for the newest version of its code. */
+            current: boolean;
+            /** @description `risk` (more points, more risk) or `safety` (more points, safer). */
+            direction: string;
+            id: string;
+            /** @description The kind of organization it applies to, e.g. `enterprise`, `food_retail`. */
+            organization_kind: string;
+            source: string;
+            title: string;
+            version: string;
+        };
+        /** @description A criteria set with everything needed to answer and score it. */
+        CriteriaSetView: components["schemas"]["CriteriaSetSummary"] & {
+            /** @description Criteria, bands and knock-out rules, as `POST /criteria-sets` takes them. */
+            definition: Record<string, never>;
+        };
+        /** @description What an organization's newest self-assessment concluded. */
+        CurrentAssessment: {
+            id: string;
+            /** @description The band's level, e.g. `low` or `safe`. */
+            level: string;
+            /** Format: int32 */
+            max_score: number;
+            may_operate: boolean;
+            /** Format: int32 */
+            score: number;
+            /** Format: date-time */
+            submitted_at: string;
+        };
         DistrictView: {
             /** @description The national administrative code, e.g. `769` for Thủ Đức City. */
             code: string;
             /** @description `quan` (urban district), `huyen` (rural district) or `thanh_pho` (city). */
             kind: string;
             name: string;
+        };
+        ExitRequest: {
+            /** @description A document number typed by hand. */
+            document_number?: string | null;
+            /** @description The text the camera read from the person's QR. */
+            payload?: string | null;
+        };
+        /** @description One visit of the index person with the contacts it found. */
+        ExposureView: {
+            /**
+             * @description Other visits at the same checkpoint that touched or overlapped this
+             *     one widened by the margin, oldest first.
+             */
+            contacts: components["schemas"]["ContactVisitView"][];
+            visit: components["schemas"]["ContactVisitView"];
         };
         /** @description One field that failed validation. */
         FieldError: {
@@ -833,6 +1211,23 @@ export interface components {
             recoveries: components["schemas"]["RecoveryView"][];
             test_results: components["schemas"]["TestResultView"][];
             vaccinations: components["schemas"]["VaccinationView"][];
+        };
+        /** @enum {string} */
+        ImportMode: "all_or_nothing" | "good_rows";
+        ImportReport: {
+            imported: components["schemas"]["ImportedOrganization"][];
+            mode: components["schemas"]["ImportMode"];
+            rejected: components["schemas"]["RejectedRow"][];
+            /** @description Data rows read (the header not counted). */
+            rows: number;
+        };
+        /** @description One imported organization. */
+        ImportedOrganization: {
+            checkpoint_id: string;
+            /** @description The legacy code, kept as the organization's code and its main checkpoint's location code. */
+            code: string;
+            line: number;
+            organization_id: string;
         };
         /** @description One public P-256 key. */
         Jwk: {
@@ -888,6 +1283,7 @@ export interface components {
             contact_phone: string;
             /** Format: date-time */
             created_at: string;
+            current_assessment?: null | components["schemas"]["CurrentAssessment"];
             id: string;
             name: string;
             sector: string;
@@ -920,6 +1316,42 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
+        Page_AssessmentView: {
+            items: {
+                /** @description What to do: the band's action, then each knock-out's. */
+                actions: string[];
+                answers: Record<string, never>;
+                criteria_set_code: string;
+                criteria_set_id: string;
+                criteria_set_version: string;
+                /** @description True for the organization's newest submission. */
+                current: boolean;
+                id: string;
+                /** @description The knock-out rules that fired. */
+                knocked_out_by: string[];
+                /** @description The band's level, e.g. `low` or `safe`. */
+                level: string;
+                /** Format: int32 */
+                max_score: number;
+                may_operate: boolean;
+                /**
+                 * Format: double
+                 * @description The score as a percentage of the maximum.
+                 */
+                percent: number;
+                /** Format: int32 */
+                score: number;
+                /** @description The points of each criterion. */
+                scores: Record<string, never>[];
+                /** Format: date-time */
+                submitted_at: string;
+                /** @description The criteria that did worst. */
+                worst_criteria: string[];
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
         Page_OrganizationView: {
             items: {
                 address: string;
@@ -928,6 +1360,7 @@ export interface components {
                 contact_phone: string;
                 /** Format: date-time */
                 created_at: string;
+                current_assessment?: null | components["schemas"]["CurrentAssessment"];
                 id: string;
                 name: string;
                 sector: string;
@@ -948,12 +1381,18 @@ export interface components {
                 document_masked: string;
                 /** Format: date-time */
                 entered_at: string;
-                /** Format: date-time */
+                /** @description `staff_scan`, `self_check_out` or `max_stay`; absent while open. */
+                exit_method?: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the visitor left: scanned out or checked out, or the maximum
+                 *     stay ran out. Absent while the visit is open.
+                 */
                 exited_at?: string | null;
                 /** @description The visitor's name as folded for QR codes. */
                 folded_name: string;
                 id: string;
-                /** @description `staff_scan` or `manual`. */
+                /** @description `staff_scan`, `manual` or `self_check_in`. */
                 method: string;
                 /** @description False when the visitor is not in antoan. */
                 person_known: boolean;
@@ -1097,6 +1536,14 @@ export interface components {
             account: components["schemas"]["AccountView"];
             person: components["schemas"]["PersonView"];
         };
+        /** @description One rejected row. */
+        RejectedRow: {
+            code: string;
+            field: string;
+            /** @description The line of the file the row starts on (the header is line 1). */
+            line: number;
+            message: string;
+        };
         /**
          * @description The roles of the product.
          * @enum {string}
@@ -1213,6 +1660,14 @@ export interface components {
             /** @description False deactivates the account and ends all its logins. */
             active: boolean;
         };
+        UpdateCheckpointRequest: {
+            /**
+             * Format: int32
+             * @description Minutes after which a visit nobody closed ends, 5 to 1440. Visits
+             *     already recorded keep the maximum stay they began with.
+             */
+            max_stay_minutes: number;
+        };
         /**
          * @description Changes to a person; absent fields stay as they are. The document
          *     number cannot change: a new document is a new registration.
@@ -1313,6 +1768,28 @@ export interface components {
              */
             signature: string;
         };
+        /** @description A visit as its visitor or the gate sees it once it changed. */
+        VisitRangeView: {
+            checkpoint_id: string;
+            checkpoint_name: string;
+            document_masked: string;
+            /**
+             * Format: date-time
+             * @description When an open visit will close by itself (the maximum stay).
+             */
+            ends_at: string;
+            /** Format: date-time */
+            entered_at: string;
+            /** @description `staff_scan`, `self_check_out` or `max_stay`; absent while open. */
+            exit_method?: string | null;
+            /**
+             * Format: date-time
+             * @description When the visit ended; absent while it is open.
+             */
+            exited_at?: string | null;
+            folded_name: string;
+            visit_id: string;
+        };
         /** @description One visit in a list, with the visitor's status at the time. */
         VisitView: {
             checkpoint_id: string;
@@ -1323,12 +1800,18 @@ export interface components {
             document_masked: string;
             /** Format: date-time */
             entered_at: string;
-            /** Format: date-time */
+            /** @description `staff_scan`, `self_check_out` or `max_stay`; absent while open. */
+            exit_method?: string | null;
+            /**
+             * Format: date-time
+             * @description When the visitor left: scanned out or checked out, or the maximum
+             *     stay ran out. Absent while the visit is open.
+             */
             exited_at?: string | null;
             /** @description The visitor's name as folded for QR codes. */
             folded_name: string;
             id: string;
-            /** @description `staff_scan` or `manual`. */
+            /** @description `staff_scan`, `manual` or `self_check_in`. */
             method: string;
             /** @description False when the visitor is not in antoan. */
             person_known: boolean;
@@ -1715,6 +2198,150 @@ export interface operations {
             };
         };
     };
+    updateCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The checkpoint's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCheckpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The checkpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such checkpoint visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordExit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The checkpoint's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExitRequest"];
+            };
+        };
+        responses: {
+            /** @description The visit, now ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRangeView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not staff of this checkpoint */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such checkpoint visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unreadable code, or no open visit of this person here */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     replaceLocationCode: {
         parameters: {
             query?: never;
@@ -2019,6 +2646,258 @@ export interface operations {
             };
         };
     };
+    runContactQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactQueryRequest"];
+            };
+        };
+        responses: {
+            /** @description The person's visits and their contacts */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactQueryView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a health officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Reversed or too long window, bad margin, or no purpose */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportContactQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The contact query's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One line per contact visit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a health officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such query run by the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCriteriaSets: {
+        parameters: {
+            query?: {
+                /** @description Only the sets of this kind of organization. */
+                organization_kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every set and version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetSummary"][];
+                };
+            };
+            /** @description Bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCriteriaSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CriteriaSetInput"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the city administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This code already has this version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields or definition */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCriteriaSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The criteria set's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetView"];
+                };
+            };
+            /** @description No such set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDistricts: {
         parameters: {
             query?: never;
@@ -2071,9 +2950,94 @@ export interface operations {
             };
         };
     };
+    checkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The location code from the poster's URL */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInRequest"];
+            };
+        };
+        responses: {
+            /** @description A retry of a check-in already recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInView"];
+                };
+            };
+            /** @description Checked in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a resident */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such location code, or no such person of the resident's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The code was replaced by a newer poster */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listOrganizations: {
         parameters: {
             query?: {
+                /** @description Only organizations of this ward. */
+                ward_code?: string;
+                /** @description Only organizations whose current self-assessment has this level, e.g. `high`. */
+                level?: string;
                 /** @description How many items to return, 1 to 200; 50 when omitted. */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */
@@ -2183,6 +3147,78 @@ export interface operations {
             };
         };
     };
+    importLegacyOrganizations: {
+        parameters: {
+            query?: {
+                /** @description `all_or_nothing` (the default) or `good_rows`. */
+                mode?: components["schemas"]["ImportMode"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What was imported and what was rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the city administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unreadable file, or rejected rows with mode=all_or_nothing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getOrganization: {
         parameters: {
             query?: never;
@@ -2265,6 +3301,142 @@ export interface operations {
             };
             /** @description No such organization */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAssessments: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of submissions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AssessmentView"];
+                };
+            };
+            /** @description Bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssessmentInput"];
+            };
+        };
+        responses: {
+            /** @description Scored and kept */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssessmentView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown set, unknown criteria, or answers out of range */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3647,6 +4819,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VaccineView"][];
+                };
+            };
+        };
+    };
+    checkOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The visit's id, from the check-in answer */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The visit, now ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRangeView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a resident */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such visit of the resident's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The visit already ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
