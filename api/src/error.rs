@@ -77,6 +77,12 @@ pub enum ApiError {
     Conflict { code: &'static str, detail: String },
     /// Well-formed, but the domain refuses it (422).
     Unprocessable { code: &'static str, detail: String },
+    /// Too many requests of this kind; try again after `retry_after` seconds (429).
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after: u64,
+    },
     /// The body is not JSON (415).
     UnsupportedMediaType,
     /// The body is larger than the API accepts (413).
@@ -152,7 +158,8 @@ impl ApiError {
             Self::Validation(_) => "validation_failed",
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Unprocessable { code, .. } => code,
+            | Self::Unprocessable { code, .. }
+            | Self::TooManyRequests { code, .. } => code,
             Self::Unauthenticated(_) => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
@@ -175,6 +182,7 @@ impl ApiError {
             Self::Conflict { .. } => "Conflict with existing data",
             Self::Unprocessable { .. } => "The request cannot be carried out",
             Self::PayloadTooLarge => "Request body too large",
+            Self::TooManyRequests { .. } => "Too many requests",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal error",
@@ -203,7 +211,8 @@ impl ApiError {
             Self::Internal(_) => "Something went wrong on our side; it has been logged.".to_owned(),
             Self::BadRequest { detail, .. }
             | Self::Conflict { detail, .. }
-            | Self::Unprocessable { detail, .. } => detail.clone(),
+            | Self::Unprocessable { detail, .. }
+            | Self::TooManyRequests { detail, .. } => detail.clone(),
         }
     }
 
@@ -234,6 +243,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) | Self::NoSuchRoute => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -250,6 +260,11 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+        }
+        if let Self::TooManyRequests { retry_after, .. } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.max(&1).to_string())
+        {
+            response.insert_header((header::RETRY_AFTER, value));
         }
         if matches!(self, Self::Unauthenticated(_) | Self::InvalidCredentials) {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
@@ -338,6 +353,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The failures collected so far, for reports that list them per item.
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
     }
 
     /// `Ok(())` when nothing failed, else one validation error with every field.

@@ -27,6 +27,9 @@ use utoipa_actix_web::AppExt;
         (name = "qr", description = "Personal QR codes, their keys and their verification"),
         (name = "organizations", description = "Organizations, checkpoints and location codes"),
         (name = "scans", description = "Scans at checkpoints and the visits they record"),
+        (name = "corrections", description = "Correction requests for vaccination and recovery data, with their history"),
+        (name = "wards", description = "Ward office work in bulk: residents from a CSV file, printed QR cards"),
+        (name = "registrations", description = "Registration by SMS for people without a smartphone, and card links"),
     )
 )]
 pub struct ApiDoc;

@@ -3,10 +3,13 @@
 //! Nothing above this layer names diesel.
 
 pub mod accounts;
+pub mod corrections;
 pub mod health;
 pub mod organizations;
+pub mod outbox;
 pub mod people;
 pub mod reference;
+pub mod registrations;
 pub mod schema;
 pub mod visits;
 

@@ -5,13 +5,16 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod corrections;
 pub mod fields;
 pub mod health;
 pub mod organizations;
 pub mod people;
 pub mod qr;
 pub mod reference;
+pub mod registrations;
 pub mod scans;
+pub mod wards;
 
 use actix_web::{HttpRequest, error::JsonPayloadError, error::PathError, error::QueryPayloadError};
 use base64::Engine;
@@ -33,6 +36,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     qr::configure(cfg);
     organizations::configure(cfg);
     scans::configure(cfg);
+    registrations::configure(cfg);
+    corrections::configure(cfg);
+    wards::configure(cfg);
 }
 
 /// The largest JSON body the API reads; a personal QR is under 1 KB.
