@@ -2,6 +2,7 @@
 //! pool, migrations, and the queries of each aggregate in its own module.
 //! Nothing above this layer names diesel.
 
+pub mod access_log;
 pub mod accounts;
 pub mod corrections;
 pub mod health;

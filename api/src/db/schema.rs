@@ -276,6 +276,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    access_log (id) {
+        id -> BigInt,
+        public_id -> Text,
+        person_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        account_role -> Text,
+        kind -> Text,
+        purpose -> Nullable<Text>,
+        organization_id -> Nullable<BigInt>,
+        checkpoint_id -> Nullable<BigInt>,
+        accessed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(wards -> districts (district_code));
 diesel::joinable!(organizations -> wards (ward_code));
 diesel::joinable!(people -> wards (ward_code));
@@ -293,6 +308,10 @@ diesel::joinable!(visits -> checkpoints (checkpoint_id));
 diesel::joinable!(visits -> people (person_id));
 diesel::joinable!(correction_requests -> people (person_id));
 diesel::joinable!(correction_events -> correction_requests (request_id));
+diesel::joinable!(access_log -> people (person_id));
+diesel::joinable!(access_log -> accounts (account_id));
+diesel::joinable!(access_log -> organizations (organization_id));
+diesel::joinable!(access_log -> checkpoints (checkpoint_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     districts,
@@ -315,4 +334,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_links,
     correction_requests,
     correction_events,
+    access_log,
 );

@@ -2,6 +2,7 @@
 //! framework types. Everything here is unit-tested on its edges.
 
 pub mod correction;
+pub mod criteria;
 pub mod identity;
 pub mod name;
 pub mod national_qr;

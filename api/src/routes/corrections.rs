@@ -10,10 +10,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::fields;
 use super::people::writable_person;
 use super::{Page, PageParams};
 use crate::auth::{Principal, Role};
+use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{self, DbConnection, corrections, health, people};
 use crate::domain::correction::{CorrectionKind, CorrectionState};
 use crate::domain::spreadsheet::safe_cell;
@@ -299,22 +301,28 @@ pub async fn file_correction(
 #[utoipa::path(
     tag = "corrections",
     operation_id = "listPersonCorrections",
-    params(("id" = String, Path, description = "The person's id"), PageParams),
+    params(
+        ("id" = String, Path, description = "The person's id"),
+        PageParams,
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The requests", body = Page<CorrectionView>),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
-        (status = 422, description = "Invalid paging", body = Problem),
+        (status = 422, description = "Invalid paging, or no purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}/corrections")]
 pub async fn list_person_corrections(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
     page: web::Query<PageParams>,
 ) -> Result<web::Json<Page<CorrectionView>>, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let public_id = path.into_inner();
     let limit = page.limit()?;
     let before = page
@@ -325,15 +333,17 @@ pub async fn list_person_corrections(
     let scope = principal.person_read_scope();
     let page = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let person =
                 people::find(conn, &scope, &public_id)?.ok_or(ApiError::NotFound("person"))?;
+            let access = Access::new(AccessKind::HealthRecordsRead, purpose.as_deref());
+            access_log::record(conn, &principal, person.id, &access)?;
             let filter = corrections::Filter {
                 person_id: Some(person.id),
                 before,
                 ..Default::default()
             };
-            page_of(conn, &filter, limit)
+            page_of(conn, &filter, limit).map(|(page, _)| page)
         })
         .await?;
     Ok(web::Json(page))
@@ -343,7 +353,7 @@ fn page_of(
     conn: &mut DbConnection,
     filter: &corrections::Filter,
     limit: i64,
-) -> Result<Page<CorrectionView>, ApiError> {
+) -> Result<(Page<CorrectionView>, Vec<i64>), ApiError> {
     let mut requests = corrections::list(conn, filter, limit + 1)?;
     let next_cursor = if requests.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         requests.pop();
@@ -357,7 +367,8 @@ fn page_of(
         .iter()
         .map(|request| correction_view(conn, request))
         .collect::<Result<_, _>>()?;
-    Ok(Page { items, next_cursor })
+    let people = requests.iter().map(|request| request.person_id).collect();
+    Ok((Page { items, next_cursor }, people))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -446,7 +457,13 @@ pub async fn list_corrections(
     }
     let page = state
         .db
-        .run(move |conn| page_of(conn, &filter, limit))
+        .transaction(move |conn| {
+            let (page, ids) = page_of(conn, &filter, limit)?;
+            // The queue shows what each person asked to have corrected.
+            let access = Access::new(AccessKind::HealthRecordsRead, None);
+            access_log::record_many(conn, &principal, &ids, &access)?;
+            Ok(page)
+        })
         .await?;
     Ok(web::Json(page))
 }
@@ -474,25 +491,33 @@ fn visible_request(
 #[utoipa::path(
     tag = "corrections",
     operation_id = "getCorrection",
-    params(("id" = String, Path, description = "The request's id")),
+    params(
+        ("id" = String, Path, description = "The request's id"),
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The request", body = CorrectionView),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such request within the caller's scope", body = Problem),
+        (status = 422, description = "No purpose stated", body = Problem),
     )
 )]
 #[get("/corrections/{id}")]
 pub async fn get_correction(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
 ) -> Result<web::Json<CorrectionView>, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let public_id = path.into_inner();
     let view = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let request = visible_request(conn, &principal, &public_id)?;
+            let access = Access::new(AccessKind::HealthRecordsRead, purpose.as_deref());
+            access_log::record(conn, &principal, request.person_id, &access)?;
             correction_view(conn, &request)
         })
         .await?;
@@ -712,13 +737,17 @@ pub async fn export_vaccination_corrections(
     }
     let rows = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let filter = corrections::Filter {
                 routed_to: Some(CorrectionKind::Vaccination.routed_to().to_owned()),
                 state: Some(wanted),
                 ..Default::default()
             };
-            corrections::with_people(conn, &filter, EXPORT_LIMIT)
+            let rows = corrections::with_people(conn, &filter, EXPORT_LIMIT)?;
+            let ids: Vec<i64> = rows.iter().map(|(_, person)| person.id).collect();
+            let access = Access::new(AccessKind::Export, Some("national vaccination portal"));
+            access_log::record_many(conn, &principal, &ids, &access)?;
+            Ok(rows)
         })
         .await?;
     let body = export_csv(&rows)?;

@@ -7,9 +7,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::fields;
 use super::people::writable_person;
 use crate::auth::{Principal, Role};
+use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{self, DbConnection, health, people, reference};
 use crate::domain::status::{self, Evaluation, HealthRecords};
 use crate::domain::time::local_date;
@@ -499,27 +501,35 @@ pub async fn add_health_declaration(
 #[utoipa::path(
     tag = "health",
     operation_id = "listHealthRecords",
-    params(("id" = String, Path, description = "The person's id")),
+    params(
+        ("id" = String, Path, description = "The person's id"),
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every record", body = HealthRecordsView),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
+        (status = 422, description = "No purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}/health-records")]
 pub async fn list_health_records(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
 ) -> Result<web::Json<HealthRecordsView>, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let public_id = path.into_inner();
     let scope = principal.person_read_scope();
     let view = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let person =
                 people::find(conn, &scope, &public_id)?.ok_or(ApiError::NotFound("person"))?;
+            let access = Access::new(AccessKind::HealthRecordsRead, purpose.as_deref());
+            access_log::record(conn, &principal, person.id, &access)?;
             Ok(HealthRecordsView {
                 vaccinations: health::doses(conn, person.id)?
                     .into_iter()
@@ -590,23 +600,29 @@ pub struct StatusQuery {
 #[utoipa::path(
     tag = "health",
     operation_id = "getStatus",
-    params(("id" = String, Path, description = "The person's id"), StatusQuery),
+    params(
+        ("id" = String, Path, description = "The person's id"),
+        StatusQuery,
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The status", body = StatusView),
         (status = 400, description = "Bad query", body = Problem),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
-        (status = 422, description = "No status policy was in force at that instant", body = Problem),
+        (status = 422, description = "No status policy in force at that instant, or no purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}/status")]
 pub async fn get_status(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
     query: web::Query<StatusQuery>,
 ) -> Result<web::Json<StatusView>, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let public_id = path.into_inner();
     let at = query.at.unwrap_or_else(Utc::now);
     let mut errors = FieldErrors::new();
@@ -615,9 +631,11 @@ pub async fn get_status(
     let scope = principal.person_read_scope();
     let evaluation = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let person =
                 people::find(conn, &scope, &public_id)?.ok_or(ApiError::NotFound("person"))?;
+            let access = Access::new(AccessKind::StatusRead, purpose.as_deref());
+            access_log::record(conn, &principal, person.id, &access)?;
             evaluate_person(conn, person.id, at)
         })
         .await?;

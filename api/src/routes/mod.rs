@@ -3,6 +3,7 @@
 //! result to an API type. Handlers are registered with `service()` so the
 //! OpenAPI collector sees every one.
 
+pub mod access_log;
 pub mod accounts;
 pub mod auth;
 pub mod corrections;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     registrations::configure(cfg);
     corrections::configure(cfg);
     wards::configure(cfg);
+    access_log::configure(cfg);
 }
 
 /// The largest JSON body the API reads; a personal QR is under 1 KB.

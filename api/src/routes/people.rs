@@ -7,8 +7,10 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::accounts::{AccountView, Credentials, account_view};
 use crate::auth::{PersonScope, Principal, Role, password};
+use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{self, DbConnection, accounts, people, reference};
 use crate::domain::identity::{
     DocumentKind, DocumentNumber, Gender, HealthInsuranceNumber, PhoneNumber, WardCode,
@@ -384,6 +386,7 @@ pub struct SearchPersonRequest {
 #[utoipa::path(
     tag = "people",
     operation_id = "searchPerson",
+    params(("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP)),
     request_body = SearchPersonRequest,
     security(("bearer" = [])),
     responses(
@@ -391,23 +394,27 @@ pub struct SearchPersonRequest {
         (status = 400, description = "The body cannot be read", body = Problem),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
-        (status = 422, description = "Not a document number", body = Problem),
+        (status = 422, description = "Not a document number, or no purpose stated", body = Problem),
     )
 )]
 #[post("/people/search")]
 pub async fn search_person(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     body: web::Json<SearchPersonRequest>,
 ) -> Result<web::Json<PersonView>, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Lookup)?;
     let document = DocumentNumber::detect(&super::typed_document(&body.document_number))
         .map_err(|err| ApiError::field("document_number", err.code(), err.to_string()))?;
     let scope = principal.person_read_scope();
     let view = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let person = people::find_by_document(conn, &scope, document.as_str())?
                 .ok_or(ApiError::NotFound("person"))?;
+            let access = Access::new(AccessKind::PersonLookup, purpose.as_deref());
+            access_log::record(conn, &principal, person.id, &access)?;
             person_view(conn, &person)
         })
         .await?;
@@ -418,27 +425,35 @@ pub async fn search_person(
 #[utoipa::path(
     tag = "people",
     operation_id = "getPerson",
-    params(("id" = String, Path, description = "The person's id")),
+    params(
+        ("id" = String, Path, description = "The person's id"),
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The person", body = PersonView),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
+        (status = 422, description = "No purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}")]
 pub async fn get_person(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
 ) -> Result<web::Json<PersonView>, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let public_id = path.into_inner();
     let scope = principal.person_read_scope();
     let view = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let person =
                 people::find(conn, &scope, &public_id)?.ok_or(ApiError::NotFound("person"))?;
+            let access = Access::new(AccessKind::PersonLookup, purpose.as_deref());
+            access_log::record(conn, &principal, person.id, &access)?;
             person_view(conn, &person)
         })
         .await?;
@@ -617,31 +632,38 @@ fn checked_changes(
 #[utoipa::path(
     tag = "people",
     operation_id = "listDeclaredPeople",
-    params(("id" = String, Path, description = "The declaring person's id")),
+    params(
+        ("id" = String, Path, description = "The declaring person's id"),
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The people declared on this person's behalf", body = Vec<PersonView>),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
+        (status = 422, description = "No purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}/declared")]
 pub async fn list_declared(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
 ) -> Result<web::Json<Vec<PersonView>>, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let public_id = path.into_inner();
     let scope = principal.person_read_scope();
     let views = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let person =
                 people::find(conn, &scope, &public_id)?.ok_or(ApiError::NotFound("person"))?;
-            people::declared_by(conn, person.id)?
-                .iter()
-                .map(|p| person_view(conn, p))
-                .collect()
+            let declared = people::declared_by(conn, person.id)?;
+            let ids: Vec<i64> = declared.iter().map(|p| p.id).collect();
+            let access = Access::new(AccessKind::PersonLookup, purpose.as_deref());
+            access_log::record_many(conn, &principal, &ids, &access)?;
+            declared.iter().map(|p| person_view(conn, p)).collect()
         })
         .await?;
     Ok(web::Json(views))

@@ -7,8 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::health::{StatusInputs, StatusView};
 use crate::auth::Principal;
+use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{DbConnection, people};
 use crate::domain::identity::{DocumentKind, DocumentNumber, Qid};
 use crate::domain::name::FoldedName;
@@ -88,15 +90,19 @@ pub fn issue_for(
 async fn issued(
     state: &web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     public_id: String,
 ) -> Result<QrView, ApiError> {
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let scope = principal.person_read_scope();
     let app = state.clone();
     state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let person =
                 people::find(conn, &scope, &public_id)?.ok_or(ApiError::NotFound("person"))?;
+            let access = Access::new(AccessKind::QrRead, purpose.as_deref());
+            access_log::record(conn, &principal, person.id, &access)?;
             let (code, status) = issue_for(conn, &app, &person, Utc::now())?;
             Ok(QrView {
                 payload: code.payload,
@@ -113,22 +119,27 @@ async fn issued(
 #[utoipa::path(
     tag = "qr",
     operation_id = "getPersonalQr",
-    params(("id" = String, Path, description = "The person's id")),
+    params(
+        ("id" = String, Path, description = "The person's id"),
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed code and the status now", body = QrView),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
+        (status = 422, description = "No purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}/qr")]
 pub async fn get_qr(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
 ) -> Result<web::Json<QrView>, ApiError> {
     Ok(web::Json(
-        issued(&state, principal, path.into_inner()).await?,
+        issued(&state, principal, purpose, path.into_inner()).await?,
     ))
 }
 
@@ -143,19 +154,24 @@ pub struct PngQuery {
 #[utoipa::path(
     tag = "qr",
     operation_id = "getPersonalQrPng",
-    params(("id" = String, Path, description = "The person's id"), PngQuery),
+    params(
+        ("id" = String, Path, description = "The person's id"),
+        PngQuery,
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The QR", content_type = "image/png", body = Vec<u8>),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
-        (status = 422, description = "Size out of range", body = Problem),
+        (status = 422, description = "Size out of range, or no purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}/qr.png")]
 pub async fn get_qr_png(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
     query: web::Query<PngQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -167,7 +183,7 @@ pub async fn get_qr_png(
             "size is between 128 and 2048 pixels",
         ));
     }
-    let view = issued(&state, principal, path.into_inner()).await?;
+    let view = issued(&state, principal, purpose, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/png")
         .insert_header(("Cache-Control", "no-store"))
@@ -178,21 +194,26 @@ pub async fn get_qr_png(
 #[utoipa::path(
     tag = "qr",
     operation_id = "getPersonalQrSvg",
-    params(("id" = String, Path, description = "The person's id")),
+    params(
+        ("id" = String, Path, description = "The person's id"),
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The QR", content_type = "image/svg+xml", body = String),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 404, description = "No such person within the caller's scope", body = Problem),
+        (status = 422, description = "No purpose stated", body = Problem),
     )
 )]
 #[get("/people/{id}/qr.svg")]
 pub async fn get_qr_svg(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = issued(&state, principal, path.into_inner()).await?;
+    let view = issued(&state, principal, purpose, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml")
         .insert_header(("Cache-Control", "no-store"))

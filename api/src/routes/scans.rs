@@ -9,11 +9,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::accounts::visible_organization;
 use super::health::StatusInputs;
 use super::organizations::visible_checkpoint;
 use super::qr::read_national;
 use crate::auth::{Principal, Role, VisitScope};
+use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{self, DbConnection, people, visits};
 use crate::domain::identity::{DocumentNumber, mask_document_text};
 use crate::domain::national_qr::ScannedDocument;
@@ -307,6 +309,19 @@ pub async fn record_scan(
                          make a new key for each scan.",
                 ));
             }
+            // A replay answers what the first scan already showed, and that
+            // scan is in the ledger: only a new scan is a new read.
+            if let visits::Recorded::New(visit) = &recorded
+                && let Some(person_id) = visit.person_id
+            {
+                access_log::record(
+                    conn,
+                    &principal,
+                    person_id,
+                    &Access::new(AccessKind::Scan, None)
+                        .at(Some(visit.organization_id), Some(visit.checkpoint_id)),
+                )?;
+            }
             Ok((recorded, document))
         })
         .await?;
@@ -446,6 +461,8 @@ fn window_of(query: &VisitQuery) -> Result<Window, ApiError> {
 
 fn visit_page(
     conn: &mut DbConnection,
+    reader: &Principal,
+    purpose: Option<&str>,
     scope: VisitScope,
     checkpoint_id: Option<i64>,
     organization_id: Option<i64>,
@@ -466,6 +483,22 @@ fn visit_page(
     )?;
     let has_more = rows.len() > limit;
     rows.truncate(limit);
+
+    // Each listed visitor's colour is a read of their data, in the ledger
+    // with the checkpoint where they were seen.
+    let mut seen: std::collections::BTreeMap<(i64, i64), Vec<i64>> = Default::default();
+    for row in &rows {
+        if let Some(person_id) = row.visit.person_id {
+            seen.entry((row.visit.organization_id, row.visit.checkpoint_id))
+                .or_default()
+                .push(person_id);
+        }
+    }
+    for ((organization_id, checkpoint_id), person_ids) in seen {
+        let access = Access::new(AccessKind::VisitList, purpose)
+            .at(Some(organization_id), Some(checkpoint_id));
+        access_log::record_many(conn, reader, &person_ids, &access)?;
+    }
     let next_cursor = if has_more {
         rows.last()
             .map(|row| super::encode_cursor(row.visit.entered_at, row.visit.id))
@@ -503,7 +536,11 @@ fn visit_page(
 #[utoipa::path(
     tag = "scans",
     operation_id = "listCheckpointVisits",
-    params(("id" = String, Path, description = "The checkpoint's id"), VisitQuery),
+    params(
+        ("id" = String, Path, description = "The checkpoint's id"),
+        VisitQuery,
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of visits", body = super::Page<VisitView>),
@@ -511,24 +548,35 @@ fn visit_page(
         (status = 401, description = "No valid access token", body = Problem),
         (status = 403, description = "Not the organization's admin or a health officer", body = Problem),
         (status = 404, description = "No such checkpoint visible to the caller", body = Problem),
-        (status = 422, description = "Bad window, limit or cursor", body = Problem),
+        (status = 422, description = "Bad window, limit or cursor, or no purpose stated", body = Problem),
     )
 )]
 #[get("/checkpoints/{id}/visits")]
 pub async fn list_checkpoint_visits(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
     query: web::Query<VisitQuery>,
 ) -> Result<web::Json<super::Page<VisitView>>, ApiError> {
     let scope = principal.visit_scope()?;
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let window = window_of(&query)?;
     let public_id = path.into_inner();
     let page = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let checkpoint = visible_checkpoint(conn, &principal, &public_id)?;
-            visit_page(conn, scope, Some(checkpoint.id), None, window)
+            let purpose = purpose.as_deref();
+            visit_page(
+                conn,
+                &principal,
+                purpose,
+                scope,
+                Some(checkpoint.id),
+                None,
+                window,
+            )
         })
         .await?;
     Ok(web::Json(page))
@@ -538,7 +586,11 @@ pub async fn list_checkpoint_visits(
 #[utoipa::path(
     tag = "scans",
     operation_id = "listOrganizationVisits",
-    params(("id" = String, Path, description = "The organization's id"), VisitQuery),
+    params(
+        ("id" = String, Path, description = "The organization's id"),
+        VisitQuery,
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of visits", body = super::Page<VisitView>),
@@ -546,23 +598,25 @@ pub async fn list_checkpoint_visits(
         (status = 401, description = "No valid access token", body = Problem),
         (status = 403, description = "Not the organization's admin or a health officer", body = Problem),
         (status = 404, description = "No such organization or checkpoint visible to the caller", body = Problem),
-        (status = 422, description = "Bad window, limit or cursor", body = Problem),
+        (status = 422, description = "Bad window, limit or cursor, or no purpose stated", body = Problem),
     )
 )]
 #[get("/organizations/{id}/visits")]
 pub async fn list_organization_visits(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
     query: web::Query<VisitQuery>,
 ) -> Result<web::Json<super::Page<VisitView>>, ApiError> {
     let scope = principal.visit_scope()?;
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let window = window_of(&query)?;
     let checkpoint = query.checkpoint.clone();
     let public_id = path.into_inner();
     let page = state
         .db
-        .run(move |conn| {
+        .transaction(move |conn| {
             let organization = visible_organization(conn, &principal, &public_id)?;
             let checkpoint_id = match checkpoint {
                 Some(checkpoint) => {
@@ -576,7 +630,16 @@ pub async fn list_organization_visits(
                 }
                 None => None,
             };
-            visit_page(conn, scope, checkpoint_id, Some(organization.id), window)
+            let purpose = purpose.as_deref();
+            visit_page(
+                conn,
+                &principal,
+                purpose,
+                scope,
+                checkpoint_id,
+                Some(organization.id),
+                window,
+            )
         })
         .await?;
     Ok(web::Json(page))

@@ -9,9 +9,11 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::people::{PersonInput, insert_person};
 use super::qr::issue_for;
 use crate::auth::{Principal, Role};
+use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{DbConnection, people, reference};
 use crate::domain::identity::mask_document_text;
 use crate::error::{ApiError, FieldError, FieldErrors, Problem};
@@ -364,7 +366,10 @@ pub struct PrintCardsRequest {
 #[utoipa::path(
     tag = "wards",
     operation_id = "printCards",
-    params(("code" = String, Path, description = "The ward's code")),
+    params(
+        ("code" = String, Path, description = "The ward's code"),
+        ("X-Access-Purpose" = Option<String>, Header, description = PURPOSE_HELP),
+    ),
     request_body = PrintCardsRequest,
     security(("bearer" = [])),
     responses(
@@ -373,17 +378,19 @@ pub struct PrintCardsRequest {
         (status = 401, description = "No valid access token", body = Problem),
         (status = 403, description = "Not an officer of this ward", body = Problem),
         (status = 404, description = "No such ward", body = Problem),
-        (status = 422, description = "No ids, too many, or ids of people not in this ward", body = Problem),
+        (status = 422, description = "No ids, too many, ids of people not in this ward, or no purpose stated", body = Problem),
     )
 )]
 #[post("/wards/{code}/cards.pdf")]
 pub async fn print_cards(
     state: web::Data<AppState>,
     principal: Principal,
+    purpose: StatedPurpose,
     path: web::Path<String>,
     body: web::Json<PrintCardsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ward = ward_office(&state, &principal, &path.into_inner()).await?;
+    let purpose = purpose.for_read(&principal, Read::Record)?;
     let ids = body.into_inner().person_ids;
     if ids.is_empty() || ids.len() > PRINT_CARDS {
         return Err(ApiError::field(
@@ -395,7 +402,13 @@ pub async fn print_cards(
     let app = state.clone();
     let cards = state
         .db
-        .run(move |conn| cards_of(conn, &app, &ward, &ids))
+        .transaction(move |conn| {
+            let (cards, people) = cards_of(conn, &app, &ward, &ids)?;
+            // Each printed card is the person's signed QR, issued to the office.
+            let access = Access::new(AccessKind::QrRead, purpose.as_deref());
+            access_log::record_many(conn, &principal, &people, &access)?;
+            Ok(cards)
+        })
         .await?;
     let count = cards.len();
     let pdf = web::block(move || print::cards_pdf(&cards))
@@ -417,10 +430,11 @@ fn cards_of(
     state: &AppState,
     ward: &reference::Ward,
     ids: &[String],
-) -> Result<Vec<Card>, ApiError> {
+) -> Result<(Vec<Card>, Vec<i64>), ApiError> {
     let scope = crate::auth::PersonScope::Ward(ward.code.clone());
     let mut errors = FieldErrors::new();
     let mut cards = Vec::new();
+    let mut people_ids = Vec::new();
     let now = Utc::now();
     for (index, id) in ids.iter().enumerate() {
         let Some(person) = people::find(conn, &scope, id)? else {
@@ -432,6 +446,7 @@ fn cards_of(
             continue;
         };
         let (code, _) = issue_for(conn, state, &person, now)?;
+        people_ids.push(person.id);
         cards.push(Card {
             payload: code.payload,
             full_name: person.full_name.clone(),
@@ -440,5 +455,5 @@ fn cards_of(
         });
     }
     errors.finish()?;
-    Ok(cards)
+    Ok((cards, people_ids))
 }

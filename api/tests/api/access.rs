@@ -94,6 +94,8 @@ GET    /people/{id}                       P     401 200 200 200 404 404 404 404 
 GET    /people/{id}                       D     401 200 200 200 404 404 404 404 404 404 200 404
 PATCH  /people/{id}                       P     401 200 403 200 404 404 404 404 404 200 404 404
 PATCH  /people/{id}                       D     401 200 403 200 404 404 404 404 404 404 200 404
+GET    /people/{id}/access-log            P     401 200 403 200 404 403 403 403 403 200 404 404
+GET    /people/{id}/access-log            D     401 200 403 200 404 403 403 403 403 404 200 404
 GET    /people/{id}/declared              P     401 200 200 200 404 404 404 404 404 200 404 404
 GET    /people/{id}/declared              D     401 200 200 200 404 404 404 404 404 404 200 404
 GET    /people/{id}/health-records        P     401 200 200 200 404 404 404 404 404 200 404 404
@@ -543,7 +545,8 @@ async fn refresh_token(app: &TestApp, actor: &Actor) -> String {
 
 /// Sends one call and returns its status and the start of its body. Unlike
 /// the harness, a 500 is returned rather than panicking, so that every
-/// mismatch of the matrix is reported at once.
+/// mismatch of the matrix is reported at once. Every call states a purpose,
+/// as officers' reads must: the matrix is about who, not why.
 async fn call(
     app: &TestApp,
     method: &str,
@@ -556,6 +559,7 @@ async fn call(
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
+    request = request.header("X-Access-Purpose", "access%20matrix");
     match body {
         Some(Value::String(csv)) => {
             request = request.header("content-type", "text/csv").body(csv.clone());

@@ -187,6 +187,35 @@ impl TestApp {
         .await
     }
 
+    /// A GET that states why the caller reads someone's data, as officers must.
+    pub async fn get_for(&self, path: &str, token: &str, purpose: &str) -> (StatusCode, Value) {
+        self.send(
+            self.client
+                .get(self.url(path))
+                .bearer_auth(token)
+                .header("X-Access-Purpose", encode_purpose(purpose)),
+        )
+        .await
+    }
+
+    /// A POST that states why the caller reads someone's data.
+    pub async fn post_for(
+        &self,
+        path: &str,
+        token: &str,
+        purpose: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .bearer_auth(token)
+                .header("X-Access-Purpose", encode_purpose(purpose))
+                .json(body),
+        )
+        .await
+    }
+
     /// Raw bytes of a GET, for images.
     pub async fn get_bytes(
         &self,
@@ -407,6 +436,20 @@ fn merge(target: &mut Value, extra: Value) {
     if let (Some(target), Value::Object(extra)) = (target.as_object_mut(), extra) {
         target.extend(extra);
     }
+}
+
+/// A purpose as a browser's `encodeURIComponent` sends it: every byte
+/// outside the unreserved set escaped.
+pub fn encode_purpose(purpose: &str) -> String {
+    purpose
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Today's date in Ho Chi Minh City.

@@ -13,6 +13,28 @@ crate::on_both_backends!(
     closed_requests_do_not_move_and_bad_input_is_refused,
 );
 
+/// The (kind, reader role) of each entry of a person's access ledger.
+pub async fn ledger(app: &TestApp, person: &str, token: &str) -> Vec<(String, String)> {
+    let (status, page) = app
+        .get(
+            &format!("/people/{person}/access-log?limit=200"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            (
+                entry["kind"].as_str().unwrap().to_owned(),
+                entry["reader_role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> Value {
     let (status, filed) = app
         .post(&format!("/people/{person}/corrections"), Some(token), &body)
@@ -211,6 +233,11 @@ async fn vaccination_requests_go_to_the_portal_queue_and_export(app: TestApp) {
     assert_eq!(cell("description"), "'=HYPERLINK(\"http://127.0.0.1\")");
     assert_eq!(cell("place"), "'-Trường THCS Linh Xuân");
     assert_eq!(cell("dose_number"), "2");
+    let entries = ledger(&app, person_id, &admin).await;
+    assert!(
+        entries.contains(&("export".to_owned(), "city_admin".to_owned())),
+        "the export is in the person's ledger: {entries:?}"
+    );
     assert_eq!(cell("administered_on"), "2021-09-10");
 
     // Once in progress it leaves the export of open requests.

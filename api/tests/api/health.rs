@@ -225,9 +225,10 @@ async fn who_may_record_what(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
-        .get(
+        .get_for(
             &format!("/people/{own}/health-records"),
-            Some(&health.token),
+            &health.token,
+            "contact tracing, case 79-1234",
         )
         .await;
     assert_eq!(status, StatusCode::OK);

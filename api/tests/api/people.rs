@@ -167,35 +167,39 @@ async fn search_finds_within_scope_only(app: TestApp) {
     // Typed with spaces, as people read it off a card.
     let spaced = format!("{} {} {}", &number[..3], &number[3..6], &number[6..]);
     let (status, found) = app
-        .post(
+        .post_for(
             "/people/search",
-            Some(&officer.token),
+            &officer.token,
+            "resident at the counter",
             &json!({ "document_number": spaced }),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{found}");
     assert_eq!(found["id"], person["id"]);
     let (status, _) = app
-        .post(
+        .post_for(
             "/people/search",
-            Some(&other.token),
+            &other.token,
+            "resident at the counter",
             &json!({ "document_number": number }),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let health = app.health_officer(&admin).await;
     let (status, _) = app
-        .post(
+        .post_for(
             "/people/search",
-            Some(&health.token),
+            &health.token,
+            "contact tracing, case 79-1234",
             &json!({ "document_number": number }),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app
-        .post(
+        .post_for(
             "/people/search",
-            Some(&officer.token),
+            &officer.token,
+            "resident at the counter",
             &json!({ "document_number": "12" }),
         )
         .await;

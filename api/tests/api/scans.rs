@@ -282,7 +282,9 @@ async fn visits_are_paged_newest_first(app: TestApp) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 
     let health = app.health_officer(&admin).await;
-    let (status, _) = app.get(&base, Some(&health.token)).await;
+    let (status, _) = app
+        .get_for(&base, &health.token, "contact tracing, case 79-1234")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app.get(&base, Some(&gate.staff)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

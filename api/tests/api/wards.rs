@@ -166,6 +166,15 @@ async fn a_ward_officer_creates_and_prints_a_hundred_residents(app: TestApp) {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(verified["signature"], "valid");
     }
+    // Each printed card is in its person's ledger.
+    let (_, ledger) = app
+        .get(
+            &format!("/people/{}/access-log", ids[99]),
+            Some(&ward.token),
+        )
+        .await;
+    assert_eq!(ledger["items"][0]["kind"], "qr_read");
+    assert_eq!(ledger["items"][0]["reader_role"], "ward_officer");
     let last_page = codes_on_page(&pdf, 9);
     let (_, last) = app
         .get(&format!("/people/{}/qr", ids[99]), Some(&ward.token))

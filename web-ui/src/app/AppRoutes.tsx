@@ -1,0 +1,123 @@
+// Every page and who may open it. Pages are composed here from the
+// features, which never import one another.
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation, useParams } from 'react-router';
+import { LoginPage } from '@/features/auth/components/LoginPage';
+import { useI18n } from '@/lib/i18n';
+import { useSession, type Role } from '@/lib/session';
+import { Layout } from './Layout';
+
+// Each role's pages load when first opened, so that the first load carries
+// the login page and the frame only.
+const AdminHome = lazy(() => import('./routes/AdminHome').then((m) => ({ default: m.AdminHome })));
+const MyInfo = lazy(() => import('./routes/MyInfo').then((m) => ({ default: m.MyInfo })));
+const OrganizationHome = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationHome })));
+const OrganizationView = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationView })));
+const PersonPage = lazy(() => import('./routes/PersonPage').then((m) => ({ default: m.PersonPage })));
+const WardHome = lazy(() => import('./routes/WardHome').then((m) => ({ default: m.WardHome })));
+const CheckInPage = lazy(() => import('@/features/checkin/components/CheckInPage').then((m) => ({ default: m.CheckInPage })));
+const Guide = lazy(() => import('@/features/guide/components/Guide').then((m) => ({ default: m.Guide })));
+const PrintCard = lazy(() => import('@/features/people/components/PrintCard').then((m) => ({ default: m.PrintCard })));
+const LocationPoster = lazy(() => import('@/features/organizations/components/LocationPoster').then((m) => ({ default: m.LocationPoster })));
+const ScannerPage = lazy(() => import('@/features/scanner/components/ScannerPage').then((m) => ({ default: m.ScannerPage })));
+
+export const homeOf: Record<Role, string> = {
+  resident: '/me',
+  ward_officer: '/ward',
+  organization_admin: '/organization',
+  checkpoint_staff: '/scan',
+  health_officer: '/organizations',
+  city_admin: '/admin',
+};
+
+function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
+  const current = useSession();
+  const location = useLocation();
+  const { t } = useI18n();
+  if (!current) {
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
+  if (!roles.includes(current.account.role)) {
+    return (
+      <p className="notice notice-error" role="alert">
+        {t('error.forbidden')}
+      </p>
+    );
+  }
+  return <>{children}</>;
+}
+
+function Home() {
+  const current = useSession();
+  return <Navigate to={current ? homeOf[current.account.role] : '/login'} replace />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <p className="notice">{t('error.notFound')}</p>;
+}
+
+function Param({ render }: { render: (id: string) => ReactNode }) {
+  const { id = '' } = useParams();
+  return <>{render(id)}</>;
+}
+
+function ScanRoute() {
+  const current = useSession();
+  return current ? <ScannerPage account={current.account} /> : null;
+}
+
+function CheckInRoute() {
+  const { code = '' } = useParams();
+  const current = useSession();
+  return <CheckInPage code={code} account={current?.account ?? null} />;
+}
+
+function GuideRoute() {
+  const current = useSession();
+  return <Guide role={current?.account.role ?? null} />;
+}
+
+const officers: Role[] = ['ward_officer', 'city_admin', 'health_officer'];
+const organizationRoles: Role[] = ['organization_admin', 'city_admin', 'health_officer'];
+
+function Loading({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  return <Suspense fallback={<p aria-busy="true">{t('common.loading')}</p>}>{children}</Suspense>;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Loading><Layout /></Loading>}>
+        <Route index element={<Home />} />
+        <Route path="login" element={<LoginPage />} />
+        <Route path="guide" element={<GuideRoute />} />
+        <Route path="check-in/:code" element={<CheckInRoute />} />
+        <Route path="me" element={<RequireRole roles={['resident']}><MyInfo /></RequireRole>} />
+        <Route
+          path="people/:id"
+          element={<RequireRole roles={['resident', ...officers]}><Param render={(id) => <PersonPage personId={id} />} /></RequireRole>}
+        />
+        <Route
+          path="people/:id/card"
+          element={<RequireRole roles={['resident', ...officers]}><Param render={(id) => <PrintCard personId={id} />} /></RequireRole>}
+        />
+        <Route path="ward" element={<RequireRole roles={['ward_officer', 'city_admin']}><WardHome /></RequireRole>} />
+        <Route path="organization" element={<RequireRole roles={['organization_admin']}><OrganizationHome /></RequireRole>} />
+        <Route path="organizations" element={<RequireRole roles={['health_officer', 'city_admin']}><AdminHome /></RequireRole>} />
+        <Route
+          path="organizations/:id"
+          element={<RequireRole roles={organizationRoles}><Param render={(id) => <OrganizationView organizationId={id} />} /></RequireRole>}
+        />
+        <Route
+          path="checkpoints/:id/poster"
+          element={<RequireRole roles={organizationRoles}><Param render={(id) => <LocationPoster checkpointId={id} />} /></RequireRole>}
+        />
+        <Route path="scan" element={<RequireRole roles={['checkpoint_staff', 'organization_admin']}><ScanRoute /></RequireRole>} />
+        <Route path="admin" element={<RequireRole roles={['city_admin']}><AdminHome /></RequireRole>} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,128 @@
+// An organization, its checkpoints and their location codes, its staff
+// accounts and its visits.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type Schemas } from '@/api/client';
+import { unwrap } from '@/api/problem';
+
+export type Organization = Schemas['OrganizationView'];
+export type Checkpoint = Schemas['CheckpointView'];
+export type Visit = Schemas['VisitView'];
+export type Account = Schemas['AccountView'];
+
+const path = (id: string) => ({ params: { path: { id } } });
+
+export const organizationKeys = {
+  all: ['organizations'] as const,
+  one: (id: string) => ['organization', id] as const,
+  checkpoints: (id: string) => ['organization', id, 'checkpoints'] as const,
+  accounts: (id: string) => ['organization', id, 'accounts'] as const,
+  visits: (id: string) => ['organization', id, 'visits'] as const,
+};
+
+export function useOrganization(id: string) {
+  return useQuery({
+    queryKey: organizationKeys.one(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/organizations/{id}', path(id))),
+  });
+}
+
+/** Every organization, for the city and health officers (first page of 100). */
+export function useOrganizations() {
+  return useQuery({
+    queryKey: organizationKeys.all,
+    queryFn: async () => unwrap(await api.GET('/api/v1/organizations', { params: { query: { limit: 100 } } })),
+  });
+}
+
+export function useCheckpoints(organizationId: string) {
+  return useQuery({
+    queryKey: organizationKeys.checkpoints(organizationId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/organizations/{id}/checkpoints', path(organizationId))),
+  });
+}
+
+export function useCheckpoint(id: string) {
+  return useQuery({
+    queryKey: ['checkpoint', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/checkpoints/{id}', path(id))),
+  });
+}
+
+export function useCreateCheckpoint(organizationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Schemas['CheckpointInput']) =>
+      unwrap(await api.POST('/api/v1/organizations/{id}/checkpoints', { ...path(organizationId), body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: organizationKeys.checkpoints(organizationId) }),
+  });
+}
+
+/** Revokes a checkpoint's location code and issues a new one: old posters stop working. */
+export function useReplaceLocationCode(checkpoint: Checkpoint) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => unwrap(await api.POST('/api/v1/checkpoints/{id}/location-code', path(checkpoint.id))),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: organizationKeys.checkpoints(checkpoint.organization_id) });
+      void queryClient.invalidateQueries({ queryKey: ['checkpoint', checkpoint.id] });
+      void queryClient.invalidateQueries({ queryKey: ['image'] });
+    },
+  });
+}
+
+export function useOrganizationAccounts(organizationId: string) {
+  return useQuery({
+    queryKey: organizationKeys.accounts(organizationId),
+    queryFn: async () => unwrap(await api.GET('/api/v1/organizations/{id}/accounts', path(organizationId))),
+  });
+}
+
+export function useCreateAccount(organizationId?: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Schemas['CreateAccountRequest']) => unwrap(await api.POST('/api/v1/accounts', { body })),
+    onSuccess: () => {
+      if (organizationId) {
+        void queryClient.invalidateQueries({ queryKey: organizationKeys.accounts(organizationId) });
+      }
+    },
+  });
+}
+
+export function useSetAccountActive(organizationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, active }: { id: string; active: boolean }) =>
+      unwrap(await api.PATCH('/api/v1/accounts/{id}', { ...path(id), body: { active } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: organizationKeys.accounts(organizationId) }),
+  });
+}
+
+export interface VisitFilter {
+  from: string;
+  until: string;
+  checkpoint?: string | undefined;
+}
+
+/** Visits in a window, newest first, one page at a time. */
+export function useVisits(organizationId: string, filter: VisitFilter, cursor?: string) {
+  return useQuery({
+    queryKey: [...organizationKeys.visits(organizationId), filter, cursor ?? null],
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/organizations/{id}/visits', {
+          params: {
+            path: { id: organizationId },
+            query: {
+              from: filter.from,
+              until: filter.until,
+              checkpoint: filter.checkpoint || undefined,
+              limit: 50,
+              cursor,
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}

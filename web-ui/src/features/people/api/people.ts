@@ -1,0 +1,109 @@
+// People and their health records: reads for the resident and officers,
+// writes for ward officers (and residents declaring for a relative).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type Schemas } from '@/api/client';
+import { unwrap } from '@/api/problem';
+
+export type Person = Schemas['PersonView'];
+export type PersonInput = Schemas['PersonInput'];
+export type RecoveryInput = Schemas['RecoveryInput'];
+export type HealthDeclarationInput = Schemas['HealthDeclarationInput'];
+
+const path = (id: string) => ({ params: { path: { id } } });
+
+export const peopleKeys = {
+  person: (id: string) => ['person', id] as const,
+  records: (id: string) => ['person', id, 'records'] as const,
+  qr: (id: string) => ['person', id, 'qr'] as const,
+  declared: (id: string) => ['person', id, 'declared'] as const,
+};
+
+export function usePerson(id: string) {
+  return useQuery({
+    queryKey: peopleKeys.person(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}', path(id))),
+  });
+}
+
+export function useHealthRecords(id: string) {
+  return useQuery({
+    queryKey: peopleKeys.records(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/health-records', path(id))),
+  });
+}
+
+/** The signed QR with the status now, from the current records. */
+export function usePersonalQr(id: string) {
+  return useQuery({
+    queryKey: peopleKeys.qr(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/qr', path(id))),
+  });
+}
+
+export function useDeclaredPeople(id: string) {
+  return useQuery({
+    queryKey: peopleKeys.declared(id),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/declared', path(id))),
+  });
+}
+
+export function useVaccines() {
+  return useQuery({
+    queryKey: ['vaccines'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/vaccines')),
+    staleTime: Infinity,
+  });
+}
+
+export function useWards() {
+  return useQuery({
+    queryKey: ['wards'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/wards')),
+    staleTime: Infinity,
+  });
+}
+
+/** Finds a person by document number; the number travels in the body, never the URL. */
+export function useSearchPerson() {
+  return useMutation({
+    mutationFn: async (documentNumber: string) =>
+      unwrap(await api.POST('/api/v1/people/search', { body: { document_number: documentNumber } })),
+  });
+}
+
+export function useCreatePerson() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: PersonInput) => unwrap(await api.POST('/api/v1/people', { body })),
+    onSuccess: (person) => {
+      queryClient.setQueryData(peopleKeys.person(person.id), person);
+      if (person.declared_by_person_id) {
+        void queryClient.invalidateQueries({ queryKey: peopleKeys.declared(person.declared_by_person_id) });
+      }
+    },
+  });
+}
+
+function useRecordWrite<Body>(id: string, write: (body: Body) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: write,
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: peopleKeys.records(id) });
+      void queryClient.invalidateQueries({ queryKey: peopleKeys.qr(id) });
+      void queryClient.invalidateQueries({ queryKey: ['image'] });
+    },
+  });
+}
+
+export function useAddRecovery(id: string) {
+  return useRecordWrite(id, async (body: RecoveryInput) =>
+    unwrap(await api.POST('/api/v1/people/{id}/recoveries', { ...path(id), body })),
+  );
+}
+
+export function useAddHealthDeclaration(id: string) {
+  return useRecordWrite(id, async (body: HealthDeclarationInput) =>
+    unwrap(await api.POST('/api/v1/people/{id}/health-declarations', { ...path(id), body })),
+  );
+}

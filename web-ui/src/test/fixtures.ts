@@ -1,0 +1,52 @@
+// API answers for tests, typed by the generated schema.
+import type { components } from '@/api/schema';
+
+type Schemas = components['schemas'];
+
+export const person: Schemas['PersonView'] = {
+  id: 'person-1',
+  qid: '790000000000000001',
+  document_kind: 'cccd',
+  document_number: '079090000101',
+  document_number_masked: '******000101',
+  full_name: 'Nguyễn Văn An',
+  folded_name: 'NGUYEN VAN AN',
+  birth_date: '1990-04-12',
+  gender: 'male',
+  ward_code: '26794',
+  declared_on_behalf: false,
+  created_at: '2021-10-01T00:00:00Z',
+  updated_at: '2021-10-01T00:00:00Z',
+};
+
+export const greenStatus: Schemas['StatusView'] = {
+  colour: 'green',
+  reason_code: 'green_vaccinated',
+  reason: 'dose 1 of Pfizer-BioNTech (Comirnaty) on 2021-10-01, green from 2021-10-15',
+  reason_vi: 'mũi 1 Pfizer-BioNTech (Comirnaty) ngày 2021-10-01, xanh từ 2021-10-15',
+  policy_version: 'hcmc-2021-10-01',
+  at: '2021-11-01T00:00:00Z',
+};
+
+export const greenScan: Schemas['ScanView'] = {
+  visit_id: 'visit-1',
+  replayed: false,
+  colour: 'green',
+  folded_name: 'NGUYEN VAN AN',
+  document_masked: '******000101',
+  reason: greenStatus.reason,
+  reason_vi: greenStatus.reason_vi,
+  policy_version: 'hcmc-2021-10-01',
+  signature: 'valid',
+  person_known: true,
+  scanned_at: '2021-11-01T01:00:00Z',
+};
+
+export const checkpoint: Schemas['CheckpointView'] = {
+  id: 'checkpoint-1',
+  organization_id: 'org-1',
+  name: 'Cổng chính',
+  location_code: 'LOC123',
+  location_url: 'http://127.0.0.1:8080/check-in/LOC123',
+  created_at: '2021-10-01T00:00:00Z',
+};
