@@ -76,6 +76,26 @@ pub struct Settings {
     pub login_limits: LoginLimits,
     /// The largest request body any route accepts; JSON bodies have a lower limit.
     pub max_body_bytes: usize,
+    pub sms: SmsSettings,
+    /// Registrations by SMS a phone number may request per hour.
+    pub registrations_per_phone_hourly: u32,
+    /// Registrations by SMS one client address may request per hour.
+    pub registrations_per_address_hourly: u32,
+}
+
+/// How SMS leave the outbox.
+#[derive(Clone, Debug)]
+pub struct SmsSettings {
+    /// The HTTP gateway's address (`http://` only); the logging gateway when unset.
+    pub gateway_url: Option<String>,
+    /// Sent to the HTTP gateway as a Bearer credential.
+    pub gateway_token: Option<Secret<String>>,
+    /// Attempts per message, the first included.
+    pub max_attempts: u32,
+    /// The wait after the first failed attempt; it doubles after each one.
+    pub retry_base: Duration,
+    /// How often the worker looks for due messages.
+    pub poll_interval: Duration,
 }
 
 /// A setting that could not be read, named so the operator can fix it.
@@ -167,6 +187,25 @@ impl Settings {
                 ));
             }
         };
+        let gateway_url = get("ANTOAN_SMS_GATEWAY_URL");
+        if let Some(url) = &gateway_url
+            && !url.starts_with("http://")
+        {
+            return Err(error(
+                "ANTOAN_SMS_GATEWAY_URL",
+                "must start with http:// (this build has no TLS client; \
+                 reach an https gateway through a local relay)"
+                    .into(),
+            ));
+        }
+        let sms = SmsSettings {
+            gateway_url,
+            gateway_token: get("ANTOAN_SMS_GATEWAY_TOKEN").map(Secret::new),
+            max_attempts: u32::try_from(number(&get, "ANTOAN_SMS_MAX_ATTEMPTS", 6)?)
+                .map_err(|_| error("ANTOAN_SMS_MAX_ATTEMPTS", "too large".into()))?,
+            retry_base: Duration::from_secs(number(&get, "ANTOAN_SMS_RETRY_SECONDS", 30)?),
+            poll_interval: Duration::from_secs(number(&get, "ANTOAN_SMS_POLL_SECONDS", 5)?),
+        };
         let default_pool = match database_url {
             DatabaseUrl::Postgres(_) => 16,
             DatabaseUrl::Sqlite(_) => 8,
@@ -229,12 +268,27 @@ impl Settings {
                 8 * 1024 * 1024,
             )?)
             .map_err(|_| error("ANTOAN_MAX_BODY_BYTES", "too large".into()))?,
+            sms,
+            registrations_per_phone_hourly: small(&get, "ANTOAN_SMS_REGISTRATIONS_PER_PHONE", 3)?,
+            registrations_per_address_hourly: small(
+                &get,
+                "ANTOAN_SMS_REGISTRATIONS_PER_ADDRESS",
+                20,
+            )?,
         })
     }
 }
 
 fn error(name: &'static str, message: String) -> ConfigError {
     ConfigError { name, message }
+}
+
+fn small(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<u32, ConfigError> {
+    u32::try_from(number(get, name, default)?).map_err(|_| error(name, "too large".into()))
 }
 
 fn number(

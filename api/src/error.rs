@@ -77,12 +77,16 @@ pub enum ApiError {
     Conflict { code: &'static str, detail: String },
     /// Well-formed, but the domain refuses it (422).
     Unprocessable { code: &'static str, detail: String },
+    /// Too many requests of this kind; try again after `retry_after` seconds (429).
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after: u64,
+    },
     /// The body is not JSON (415).
     UnsupportedMediaType,
     /// The body is larger than the API accepts (413).
     PayloadTooLarge,
-    /// Too many attempts; the caller may try again after this many seconds (429).
-    TooManyRequests { retry_after: u64 },
     /// The database cannot be reached or the pool is exhausted (503).
     Unavailable(String),
     /// Anything else; the cause is logged, never shown (500).
@@ -154,14 +158,14 @@ impl ApiError {
             Self::Validation(_) => "validation_failed",
             Self::BadRequest { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Unprocessable { code, .. } => code,
+            | Self::Unprocessable { code, .. }
+            | Self::TooManyRequests { code, .. } => code,
             Self::Unauthenticated(_) => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::NoSuchRoute => "no_such_route",
             Self::PayloadTooLarge => "payload_too_large",
-            Self::TooManyRequests { .. } => "too_many_requests",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
@@ -178,7 +182,7 @@ impl ApiError {
             Self::Conflict { .. } => "Conflict with existing data",
             Self::Unprocessable { .. } => "The request cannot be carried out",
             Self::PayloadTooLarge => "Request body too large",
-            Self::TooManyRequests { .. } => "Too many attempts",
+            Self::TooManyRequests { .. } => "Too many requests",
             Self::UnsupportedMediaType => "Unsupported media type",
             Self::Unavailable(_) => "Service unavailable",
             Self::Internal(_) => "Internal error",
@@ -198,9 +202,6 @@ impl ApiError {
                 "There is no endpoint at this path; the API is described at /docs/.".to_owned()
             }
             Self::PayloadTooLarge => "The request body is larger than the API accepts.".to_owned(),
-            Self::TooManyRequests { retry_after } => {
-                format!("Too many failed attempts; try again in {retry_after} seconds.")
-            }
             Self::UnsupportedMediaType => {
                 "Send the body as JSON with the header Content-Type: application/json.".to_owned()
             }
@@ -210,7 +211,8 @@ impl ApiError {
             Self::Internal(_) => "Something went wrong on our side; it has been logged.".to_owned(),
             Self::BadRequest { detail, .. }
             | Self::Conflict { detail, .. }
-            | Self::Unprocessable { detail, .. } => detail.clone(),
+            | Self::Unprocessable { detail, .. }
+            | Self::TooManyRequests { detail, .. } => detail.clone(),
         }
     }
 
@@ -259,8 +261,10 @@ impl ResponseError for ApiError {
         if matches!(self, Self::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
-        if let Self::TooManyRequests { retry_after } = self {
-            response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
+        if let Self::TooManyRequests { retry_after, .. } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.max(&1).to_string())
+        {
+            response.insert_header((header::RETRY_AFTER, value));
         }
         if matches!(self, Self::Unauthenticated(_) | Self::InvalidCredentials) {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
@@ -362,6 +366,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The failures collected so far, for reports that list them per item.
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
     }
 
     /// `Ok(())` when nothing failed, else one validation error with every field.

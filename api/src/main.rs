@@ -54,6 +54,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let Err(err) = antoan::sms::spawn_worker(app.state.db.clone(), &app.state.settings.sms) {
+        eprintln!("antoan: cannot start the SMS worker: {err}");
+        return std::process::ExitCode::FAILURE;
+    }
     println!("antoan listening on http://{} ({backend})", app.addr);
     println!("API document: http://{}/docs/", app.addr);
     if app.needs_admin {

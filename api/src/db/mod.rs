@@ -6,10 +6,13 @@ pub mod access_log;
 pub mod accounts;
 pub mod contacts;
 pub mod criteria;
+pub mod corrections;
 pub mod health;
 pub mod organizations;
+pub mod outbox;
 pub mod people;
 pub mod reference;
+pub mod registrations;
 pub mod schema;
 pub mod visits;
 

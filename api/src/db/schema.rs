@@ -221,6 +221,79 @@ diesel::table! {
 }
 
 diesel::table! {
+    sms_outbox (id) {
+        id -> BigInt,
+        public_id -> Text,
+        phone -> Text,
+        body -> Text,
+        purpose -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    phone_registrations (id) {
+        id -> BigInt,
+        public_id -> Text,
+        phone -> Text,
+        client_address -> Text,
+        details -> Text,
+        code_hash -> Text,
+        attempts -> Integer,
+        expires_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        person_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    card_links (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        person_id -> BigInt,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    correction_requests (id) {
+        id -> BigInt,
+        public_id -> Text,
+        person_id -> BigInt,
+        ward_code -> Text,
+        kind -> Text,
+        routed_to -> Text,
+        state -> Text,
+        description -> Text,
+        details -> Text,
+        filed_by_account_id -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    correction_events (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        note -> Nullable<Text>,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     access_log (id) {
         id -> BigInt,
         public_id -> Text,
@@ -275,6 +348,7 @@ diesel::joinable!(checkpoints -> organizations (organization_id));
 diesel::joinable!(location_codes -> checkpoints (checkpoint_id));
 diesel::joinable!(accounts -> organizations (organization_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
+diesel::joinable!(correction_events -> accounts (account_id));
 diesel::joinable!(vaccinations -> people (person_id));
 diesel::joinable!(vaccinations -> vaccines (vaccine_code));
 diesel::joinable!(recoveries -> people (person_id));
@@ -282,6 +356,8 @@ diesel::joinable!(test_results -> people (person_id));
 diesel::joinable!(health_declarations -> people (person_id));
 diesel::joinable!(visits -> checkpoints (checkpoint_id));
 diesel::joinable!(visits -> people (person_id));
+diesel::joinable!(correction_requests -> people (person_id));
+diesel::joinable!(correction_events -> correction_requests (request_id));
 diesel::joinable!(access_log -> people (person_id));
 diesel::joinable!(access_log -> accounts (account_id));
 diesel::joinable!(access_log -> organizations (organization_id));
@@ -303,6 +379,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     test_results,
     health_declarations,
     visits,
+    sms_outbox,
+    phone_registrations,
+    card_links,
+    correction_requests,
+    correction_events,
     access_log,
     contact_queries,
     criteria_sets,

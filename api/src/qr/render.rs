@@ -11,6 +11,18 @@ fn encode(text: &str) -> Result<QrCode, ApiError> {
         .map_err(|err| ApiError::internal(format!("QR encoding failed: {err}")))
 }
 
+/// The modules of `text`'s code, row by row, true for dark, and the
+/// number of modules per side (without the quiet zone).
+pub fn modules(text: &str) -> Result<(usize, Vec<bool>), ApiError> {
+    let code = encode(text)?;
+    let dark = code
+        .to_colors()
+        .into_iter()
+        .map(|color| color == qrcode::Color::Dark)
+        .collect();
+    Ok((code.width(), dark))
+}
+
 /// A PNG of `text` at least `min_pixels` wide, with the standard quiet zone.
 pub fn png(text: &str, min_pixels: u32) -> Result<Vec<u8>, ApiError> {
     let image = encode(text)?

@@ -91,8 +91,13 @@ pub async fn login(
     let limiter = &state.login_limiter;
     limiter
         .check(&username, address)
-        .map_err(|wait| ApiError::TooManyRequests {
-            retry_after: crate::limits::retry_after_seconds(wait),
+        .map_err(|wait| {
+            let retry_after = crate::limits::retry_after_seconds(wait);
+            ApiError::TooManyRequests {
+                code: "too_many_requests",
+                detail: format!("Too many failed attempts; try again in {retry_after} seconds."),
+                retry_after,
+            }
         })?;
 
     let app = state.clone();

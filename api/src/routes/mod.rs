@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod auth;
 pub mod contacts;
 pub mod criteria;
+pub mod corrections;
 pub mod fields;
 pub mod health;
 pub mod legacy;
@@ -15,8 +16,10 @@ pub mod organizations;
 pub mod people;
 pub mod qr;
 pub mod reference;
+pub mod registrations;
 pub mod scans;
 pub mod visits;
+pub mod wards;
 
 use actix_web::{HttpRequest, error::JsonPayloadError, error::PathError, error::QueryPayloadError};
 use base64::Engine;
@@ -38,6 +41,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     qr::configure(cfg);
     organizations::configure(cfg);
     scans::configure(cfg);
+    registrations::configure(cfg);
+    corrections::configure(cfg);
+    wards::configure(cfg);
     access_log::configure(cfg);
     visits::configure(cfg);
     contacts::configure(cfg);

@@ -94,7 +94,7 @@ pub fn gender_of(code: i32) -> Gender {
 }
 
 /// The details of a new person.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 pub struct PersonInput {
     /// `cccd` (12-digit citizen ID), `cmnd` (old 9- or 12-digit ID card) or `passport`.
     pub document_kind: String,
@@ -114,13 +114,13 @@ pub struct PersonInput {
 }
 
 /// A person's details after every field passed its rules.
-struct ValidPerson {
-    document: DocumentNumber,
+pub(crate) struct ValidPerson {
+    pub(crate) document: DocumentNumber,
     full_name: String,
     folded_name: FoldedName,
     birth_date: NaiveDate,
     gender: Gender,
-    phone: Option<PhoneNumber>,
+    pub(crate) phone: Option<PhoneNumber>,
     health_insurance: Option<HealthInsuranceNumber>,
     ward_code: WardCode,
     address: Option<String>,
@@ -128,7 +128,7 @@ struct ValidPerson {
 
 impl PersonInput {
     /// Checks every field, reporting each failing one under `prefix`.
-    fn check(&self, prefix: &str, errors: &mut FieldErrors) -> Option<ValidPerson> {
+    pub(crate) fn check(&self, prefix: &str, errors: &mut FieldErrors) -> Option<ValidPerson> {
         let field = |name: &str| {
             if prefix.is_empty() {
                 name.to_owned()
@@ -204,7 +204,11 @@ fn check_birth_date(birth_date: NaiveDate, field: &str, errors: &mut FieldErrors
 }
 
 /// Checks that the ward exists; a missing ward is reported against `field`.
-fn require_ward(conn: &mut DbConnection, ward: &WardCode, field: &str) -> Result<(), ApiError> {
+pub(crate) fn require_ward(
+    conn: &mut DbConnection,
+    ward: &WardCode,
+    field: &str,
+) -> Result<(), ApiError> {
     match reference::ward(conn, ward.as_str())? {
         Some(_) => Ok(()),
         None => Err(ApiError::field(
@@ -215,7 +219,7 @@ fn require_ward(conn: &mut DbConnection, ward: &WardCode, field: &str) -> Result
     }
 }
 
-fn insert_person(
+pub(crate) fn insert_person(
     conn: &mut DbConnection,
     person: ValidPerson,
     declared_by_person_id: Option<i64>,

@@ -47,6 +47,10 @@ const CALLERS: [(&str, &str); 12] = [
 /// - `vis`: person P's open self check-in at checkpoint A;
 /// - `cq`: a contact query the health officer ran on P;
 /// - `cs`: a shipped criteria set.
+/// - `reg`: a registration by SMS waiting for its code, one per caller;
+/// - `card`: a link to person P's card, sent by SMS;
+/// - `cor`: a recovery correction request filed for P by the ward officer;
+/// - `ward`: ward 26794.
 ///
 /// Statuses: 200, 201 and 204 are allowed calls that succeed; 401 is a call
 /// without a token; 403 a role that may not do this at all; 404 a target
@@ -60,6 +64,9 @@ POST   /auth/refresh                      -     200 200 200 200 200 200 200 200 
 POST   /auth/logout                       -     204 204 204 204 204 204 204 204 204 204 204 204
 GET    /auth/me                           -     401 200 200 200 200 200 200 200 200 200 200 200
 POST   /registrations                     -     201 201 201 201 201 201 201 201 201 201 201 201
+POST   /registrations/sms                 -     201 201 201 201 201 201 201 201 201 201 201 201
+POST   /registrations/sms/{id}/confirm    reg   201 201 201 201 201 201 201 201 201 201 201 201
+POST   /cards/open                        card  200 200 200 200 200 200 200 200 200 200 200 200
 GET    /districts                         -     200 200 200 200 200 200 200 200 200 200 200 200
 GET    /wards                             -     200 200 200 200 200 200 200 200 200 200 200 200
 GET    /vaccines                          -     200 200 200 200 200 200 200 200 200 200 200 200
@@ -124,6 +131,20 @@ POST   /people/{id}/recoveries            P     401 201 403 201 404 403 403 403 
 POST   /people/{id}/recoveries            D     401 201 403 201 404 403 403 403 403 403 403 403
 POST   /people/{id}/test-results          P     401 201 403 201 404 403 403 403 403 403 403 403
 POST   /people/{id}/test-results          D     401 201 403 201 404 403 403 403 403 403 403 403
+POST   /people/{id}/card-links            P     401 201 403 201 404 404 404 404 404 201 404 404
+POST   /people/{id}/card-links            D     401 201 403 201 404 404 404 404 404 404 201 404
+POST   /people/{id}/card-links/revoke     P     401 200 403 200 404 404 404 404 404 200 404 404
+POST   /people/{id}/card-links/revoke     D     401 200 403 200 404 404 404 404 404 404 200 404
+POST   /people/{id}/corrections           P     401 201 403 201 404 404 404 404 404 201 404 404
+POST   /people/{id}/corrections           D     401 201 403 201 404 404 404 404 404 404 201 404
+GET    /people/{id}/corrections           P     401 200 200 200 404 404 404 404 404 200 404 404
+GET    /people/{id}/corrections           D     401 200 200 200 404 404 404 404 404 404 200 404
+GET    /corrections                       -     401 200 403 200 200 403 403 403 403 403 403 403
+GET    /corrections/export.csv            -     401 200 403 403 403 403 403 403 403 403 403 403
+GET    /corrections/{id}                  cor   401 200 200 200 404 404 404 404 404 200 404 404
+POST   /corrections/{id}/transitions      cor   401 200 403 200 404 404 404 404 404 403 404 404
+POST   /wards/{code}/residents/import     ward  401 200 403 200 403 403 403 403 403 403 403 403
+POST   /wards/{code}/cards.pdf            ward  401 200 403 200 403 403 403 403 403 403 403 403
 ";
 
 /// One row of [`MATRIX`].
@@ -258,6 +279,11 @@ struct World {
     payload: String,
     /// The rules of the seeded status policy, for new policy versions.
     rules: Value,
+    /// One registration by SMS per caller, with its code.
+    registrations: Vec<(String, String)>,
+    /// The secret of a link to P's card.
+    card_token: String,
+    correction: String,
     /// An account whose credentials every login call uses.
     login_username: String,
     /// One refresh token per caller for the refresh call, one for logout:
@@ -339,6 +365,42 @@ impl World {
         }
         let logout_tokens = refresh_tokens.split_off(CALLERS.len());
 
+        let mut registrations = Vec::new();
+        for column in 0..CALLERS.len() {
+            let phone = format!("09150000{column:02}");
+            let mut input = person_input("26794");
+            input["phone"] = json!(phone);
+            let (_, pending) = app
+                .post("/registrations/sms", None, &json!({ "person": input }))
+                .await;
+            let code = last_text(app, &phone)
+                .await
+                .split_whitespace()
+                .find(|word| word.trim_end_matches(',').len() == 6)
+                .map(|word| word[..6].to_owned())
+                .unwrap();
+            registrations.push((text(&pending["id"]), code));
+        }
+        app.post(
+            &format!("/people/{person_id}/card-links"),
+            Some(&ward.token),
+            &json!({}),
+        )
+        .await;
+        let card_token = last_text(app, "0909123456")
+            .await
+            .split_once("/card#")
+            .unwrap()
+            .1
+            .to_owned();
+        let (_, correction) = app
+            .post(
+                &format!("/people/{person_id}/corrections"),
+                Some(&ward.token),
+                &json!({ "kind": "recovery", "description": "Đã khỏi bệnh." }),
+            )
+            .await;
+
         let token = |actor: &Actor| Some(actor.token.clone());
         Self {
             tokens: vec![
@@ -373,6 +435,9 @@ impl World {
             market_answers: Value::Object(market_answers),
             payload: text(&qr["payload"]),
             rules: policies[0]["rules"].clone(),
+            registrations,
+            card_token,
+            correction: text(&correction["id"]),
             login_username: stranger.username.clone(),
             refresh_tokens,
             logout_tokens,
@@ -388,10 +453,13 @@ impl World {
         }
     }
 
-    /// The row's path with the id of what it acts on.
-    fn path(&self, row: &Row) -> String {
+    /// The row's path with the id of what it acts on, for the caller of `column`.
+    fn path(&self, row: &Row, column: usize) -> String {
         let id = match row.on {
-            "-" => return row.path.to_owned(),
+            "-" | "card" => return row.path.to_owned(),
+            "reg" => &self.registrations[column].0,
+            "ward" => "26794",
+            "cor" => &self.correction,
             "P" | "D" => &self.subject(row).id,
             "orgA" => &self.organization,
             "cpA" => &self.checkpoint,
@@ -429,6 +497,31 @@ impl World {
                 "rules": self.rules,
             }),
             ("POST", "/qr/verify") => json!({ "payload": self.payload }),
+            ("POST", "/registrations/sms") => {
+                let mut person = person_input("26794");
+                person["phone"] = json!(format!("09160000{column:02}"));
+                json!({ "person": person })
+            }
+            ("POST", "/registrations/sms/{id}/confirm") => {
+                json!({ "code": self.registrations[column].1 })
+            }
+            ("POST", "/cards/open") => json!({ "token": self.card_token }),
+            ("POST", "/people/{id}/corrections") => json!({
+                "kind": "vaccination",
+                "description": "Thiếu mũi 2.",
+                "vaccination": { "vaccine_code": "pfizer", "dose_number": 2 },
+            }),
+            ("POST", "/corrections/{id}/transitions") => json!({ "note": "Đã xem." }),
+            // A CSV file, which `call` sends as text.
+            ("POST", "/wards/{code}/residents/import") => {
+                let person = person_input("26794");
+                Value::String(format!(
+                    "document_kind,document_number,full_name,birth_date,gender\n\
+                     cccd,{},Lê Văn Tám,1990-05-17,female\n",
+                    text(&person["document_number"])
+                ))
+            }
+            ("POST", "/wards/{code}/cards.pdf") => json!({ "person_ids": [self.person.id] }),
             ("POST", "/accounts") => json!({
                 "username": format!("staff-{}", unique()),
                 "password": PASSWORD,
@@ -525,6 +618,19 @@ fn text(value: &Value) -> String {
         .to_owned()
 }
 
+/// The last SMS to `phone` still waiting in the outbox.
+async fn last_text(app: &TestApp, phone: &str) -> String {
+    let phone = phone.to_owned();
+    app.state
+        .db
+        .run(move |conn| db::outbox::to_phone(conn, &phone))
+        .await
+        .unwrap()
+        .pop()
+        .unwrap()
+        .body
+}
+
 /// A new login of `actor`, for its refresh token.
 async fn refresh_token(app: &TestApp, actor: &Actor) -> String {
     let (_, tokens) = app
@@ -575,8 +681,8 @@ async fn access_matrix(app: TestApp) {
     let mut calls = 0;
     let mut mismatches = Vec::new();
     for row in &rows {
-        let path = world.path(row);
         for (column, (short, caller)) in CALLERS.iter().enumerate() {
+            let path = world.path(row, column);
             let body = world.body(row, column);
             let token = world.tokens[column].as_deref();
             let (status, answer) = call(&app, row.method, &path, token, body.as_ref()).await;

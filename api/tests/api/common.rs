@@ -117,6 +117,8 @@ impl TestApp {
             ),
             ("ANTOAN_WORKERS", "1".to_owned()),
             ("ANTOAN_DB_POOL_SIZE", "4".to_owned()),
+            // The access matrix registers two dozen people by SMS from 127.0.0.1.
+            ("ANTOAN_SMS_REGISTRATIONS_PER_ADDRESS", "40".to_owned()),
         ]);
         if let Some(database) = &postgres {
             env.insert("DATABASE_URL", database.url());

@@ -116,6 +116,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cards/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the card a link from an SMS points to (public). */
+        post: operations["openCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/checkpoints/{id}": {
         parameters: {
             query?: never;
@@ -127,27 +144,6 @@ export interface paths {
         get: operations["getCheckpoint"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change a checkpoint's maximum stay (the organization's admin, or the city). */
-        patch: operations["updateCheckpoint"];
-        trace?: never;
-    };
-    "/api/v1/checkpoints/{id}/exits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Scan a person out at a checkpoint (its staff and admins): the latest open
-         *     visit of theirs there ends now.
-         */
-        post: operations["recordExit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -243,7 +239,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/contact-queries": {
+    "/api/v1/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The queue of correction requests, newest first.
+         * @description A ward officer sees the requests filed in their ward (recovery requests
+         *     are theirs to handle; vaccination requests are the portal's, shown for
+         *     follow-up); the city administrator sees every request.
+         */
+        get: operations["listCorrections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/corrections/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export vaccination correction requests for the national portal, as CSV.
+         * @description One row per request with the person's identity as the portal matches
+         *     it and what the record should say. Cells that a spreadsheet would read
+         *     as a formula are prefixed with an apostrophe.
+         *
+         *     Limitation: an export holds at most 10,000 requests, built in memory;
+         *     narrow it by state when the queue is longer.
+         */
+        get: operations["exportVaccinationCorrections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/corrections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a correction request with its history. */
+        get: operations["getCorrection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/corrections/{id}/transitions": {
         parameters: {
             query?: never;
             header?: never;
@@ -252,64 +312,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a contact query (health officers). */
-        post: operations["runContactQuery"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/contact-queries/{id}/contacts.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
         /**
-         * Export a contact query's answer as CSV (the health officer who ran it).
-         * @description The answer is computed again from the visits as they are now, so a visit
-         *     closed since the query shows its exit.
+         * Move a correction request on, or add a note to its history.
+         * @description Recovery requests are handled by a ward officer of the ward they were
+         *     filed in; vaccination requests by the city administrator, on behalf of
+         *     the national portal's queue. The city administrator may handle both.
          */
-        get: operations["exportContactQuery"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/criteria-sets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List criteria sets (public). */
-        get: operations["listCriteriaSets"];
-        put?: never;
-        /** Add a criteria set or a new version of one (the city administrator). */
-        post: operations["createCriteriaSet"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/criteria-sets/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Read a criteria set with its criteria, bands and knock-out rules (public). */
-        get: operations["getCriteriaSet"];
-        put?: never;
-        post?: never;
+        post: operations["transitionCorrection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -350,27 +359,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/locations/{code}/check-ins": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Check in at a checkpoint by its location code (residents: the check-in
-         *     page that the poster's QR opens). Legacy codes from the earlier
-         *     declaration portal work as well.
-         */
-        post: operations["checkIn"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/organizations": {
         parameters: {
             query?: never;
@@ -383,30 +371,6 @@ export interface paths {
         put?: never;
         /** Register an organization with its first admin account. */
         post: operations["createOrganization"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/organizations/legacy-imports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Import organizations with their legacy codes from CSV (the city).
-         * @description The file has a header line naming the columns `legacy_code`, `tax_code`,
-         *     `name`, `address`, `ward_code`, `sector`, `contact_phone` and optionally
-         *     `checkpoint_name` (the main checkpoint, "Cổng chính" when empty), in any
-         *     order. Every rejected row is reported with its line and reason; with
-         *     `mode=all_or_nothing` any rejection writes nothing and answers 422.
-         */
-        post: operations["importLegacyOrganizations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -441,27 +405,6 @@ export interface paths {
         get: operations["listOrganizationAccounts"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/organizations/{id}/assessments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * An organization's self-assessments, newest first (its accounts, the
-         *     city, health officers).
-         */
-        get: operations["listAssessments"];
-        put?: never;
-        /** Submit a self-assessment (the organization's admin). */
-        post: operations["submitAssessment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -578,6 +521,69 @@ export interface paths {
         get: operations["listAccessLog"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/card-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a person a new card link by SMS, to the phone on their record.
+         * @description For residents a ward office registered: the link opens their QR on any
+         *     phone's browser and prints it.
+         *
+         *     Limitation: these sends are not limited per hour as registrations are,
+         *     so an account that may change a person can send them many messages.
+         */
+        post: operations["sendCardLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/card-links/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every live card link of a person (a lost or shared phone). */
+        post: operations["revokeCardLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a person's correction requests, newest first. */
+        get: operations["listPersonCorrections"];
+        put?: never;
+        /**
+         * File a correction request for a person.
+         * @description The person themself (or whoever declared for them), a ward officer of
+         *     their ward, or the city administrator files it.
+         */
+        post: operations["fileCorrection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -805,6 +811,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registrations/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a one-time code to register without a smartphone (public).
+         * @description The details are checked now; the code goes by SMS to `person.phone`.
+         *     Whether the document number is already registered is only said after
+         *     the code is confirmed, so this call tells a stranger nothing about it.
+         */
+        post: operations["requestSmsRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registrations/sms/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a registration with the code from the SMS (public).
+         * @description A wrong code counts against the attempts; after the last one, or once
+         *     the code expired, request a new one.
+         */
+        post: operations["confirmSmsRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/status-policies": {
         parameters: {
             query?: never;
@@ -840,23 +889,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/visits/{id}/check-out": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Check out of a visit (the resident who checked in, or whom it names). */
-        post: operations["checkOut"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/wards": {
         parameters: {
             query?: never;
@@ -868,6 +900,52 @@ export interface paths {
         get: operations["listWards"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wards/{code}/cards.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Print residents' personal QR cards: a PDF of A4 sheets.
+         * @description Twelve cards a sheet, each a 5 × 5 cm QR with the name, the masked
+         *     document number and the ward, and a light frame to cut along.
+         */
+        post: operations["printCards"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wards/{code}/residents/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create residents of a ward from a CSV file.
+         * @description The file is UTF-8 CSV with a header row naming the columns
+         *     `document_kind`, `document_number`, `full_name`, `birth_date`
+         *     (`YYYY-MM-DD`) and `gender`, and optionally `phone`,
+         *     `health_insurance_number` and `address`. Every row is checked as
+         *     `POST /people` checks a person; each refusal names its line. In
+         *     `all_or_nothing` mode one bad row answers 422 and creates nobody.
+         */
+        post: operations["importResidents"];
         delete?: never;
         options?: never;
         head?: never;
@@ -916,76 +994,28 @@ export interface components {
             /** @description The ward of a ward officer. */
             ward_code?: string | null;
         };
-        AssessmentInput: {
-            /**
-             * @description One answer per criterion key: an option's key, or a number for a
-             *     measured criterion (a headcount, square metres per person).
-             */
-            answers: Record<string, never>;
-            /** @description The id of the criteria set (the version) answered. */
-            criteria_set_id: string;
-        };
-        /** @description A submission and what it scored. */
-        AssessmentView: {
-            /** @description What to do: the band's action, then each knock-out's. */
-            actions: string[];
-            answers: Record<string, never>;
-            criteria_set_code: string;
-            criteria_set_id: string;
-            criteria_set_version: string;
-            /** @description True for the organization's newest submission. */
-            current: boolean;
-            id: string;
-            /** @description The knock-out rules that fired. */
-            knocked_out_by: string[];
-            /** @description The band's level, e.g. `low` or `safe`. */
-            level: string;
-            /** Format: int32 */
-            max_score: number;
-            may_operate: boolean;
-            /**
-             * Format: double
-             * @description The score as a percentage of the maximum.
-             */
-            percent: number;
-            /** Format: int32 */
-            score: number;
-            /** @description The points of each criterion. */
-            scores: Record<string, never>[];
+        CardLinkSentView: {
             /** Format: date-time */
-            submitted_at: string;
-            /** @description The criteria that did worst. */
-            worst_criteria: string[];
+            expires_at: string;
+            /** @description The number the link went to, all but the last three digits hidden. */
+            phone_masked: string;
         };
-        CheckInRequest: {
-            /**
-             * @description A key the phone makes once per check-in; a retry with the same key
-             *     records nothing new.
-             */
-            idempotency_key?: string | null;
-            /**
-             * @description Someone the resident declared for ("khai hộ") who checks in with
-             *     them; the resident themselves when omitted.
-             */
-            person_id?: string | null;
-        };
-        /** @description What the resident's phone shows after checking in. */
-        CheckInView: {
-            /** @description The resident's colour as they came in. */
-            colour: string;
-            organization_name: string;
-            reason: string;
-            reason_vi: string;
-            replayed: boolean;
-            visit: components["schemas"]["VisitRangeView"];
+        /** @description A personal QR card, as printed: the code and what is written beside it. */
+        CardView: {
+            document_number_masked: string;
+            folded_name: string;
+            /** @description The name with diacritics, as the card prints it. */
+            full_name: string;
+            /** Format: date-time */
+            link_expires_at: string;
+            qr: components["schemas"]["QrView"];
+            /** @description The QR as an SVG image, for printing. */
+            qr_svg: string;
+            ward_code: string;
+            ward_name: string;
         };
         CheckpointInput: {
             description?: string | null;
-            /**
-             * Format: int32
-             * @description Minutes after which a visit nobody closed ends, 5 to 1440; 240 when omitted.
-             */
-            max_stay_minutes?: number | null;
             /** @description The area's name as printed on its poster, e.g. "Cổng chính" (main gate). */
             name: string;
         };
@@ -999,74 +1029,58 @@ export interface components {
             location_code: string;
             /** @description The web UI's check-in page for this checkpoint: what the location QR holds. */
             location_url: string;
-            /**
-             * Format: int32
-             * @description Minutes after entry at which a visit nobody closed stops counting as presence.
-             */
-            max_stay_minutes: number;
             name: string;
             organization_id: string;
         };
-        ContactQueryRequest: {
-            /**
-             * Format: date-time
-             * @description Start of the infectious window (RFC 3339).
-             */
-            from: string;
-            /**
-             * Format: int32
-             * @description Minutes added before and after each visit of the person; the
-             *     server's default (`ANTOAN_CONTACT_MARGIN_MINUTES`) when omitted. 0 to 240.
-             */
-            margin_minutes?: number | null;
-            /** @description The person whose contacts are sought (the index case). */
-            person_id: string;
-            /**
-             * @description Why the query is run, e.g. the case number; written to the ledger of
-             *     every person the answer names. 3 to 300 characters.
-             */
-            purpose: string;
-            /**
-             * Format: date-time
-             * @description End of the infectious window (RFC 3339), after `from`, at most 60 days later.
-             */
-            until: string;
+        ConfirmSmsRegistrationRequest: {
+            /** @description The six digits from the SMS. */
+            code: string;
         };
-        ContactQueryView: {
-            /** @description How many different people (or unknown visitors) the contacts are. */
-            contact_count: number;
+        /** @description A confirmed registration; the link to the card is on its way by SMS. */
+        ConfirmedRegistrationView: {
+            /** Format: date-time */
+            card_link_expires_at: string;
+            /**
+             * @description True when the document was already registered (by a ward office, say)
+             *     with this phone number: the code proved the phone, and the link opens
+             *     that person's card.
+             */
+            existing_person: boolean;
+            person_id: string;
+            phone_masked: string;
+        };
+        /** @description One change in a request's history. */
+        CorrectionEventView: {
+            /** Format: date-time */
+            at: string;
+            /** @description The account that made the change, and its role. */
+            by_account_id: string;
+            by_role: string;
+            /** @description Absent for the filing itself. */
+            from_state?: string | null;
+            note?: string | null;
+            to_state: string;
+        };
+        CorrectionView: {
             /** Format: date-time */
             created_at: string;
-            exposures: components["schemas"]["ExposureView"][];
-            /** Format: date-time */
-            from: string;
+            description: string;
+            /** @description Every change, oldest first. */
+            history: components["schemas"]["CorrectionEventView"][];
             id: string;
-            /** Format: int32 */
-            margin_minutes: number;
+            /** @description `vaccination` or `recovery`. */
+            kind: string;
             person_id: string;
-            purpose: string;
+            recovery?: null | components["schemas"]["RecoveryCorrection"];
+            /** @description `national_portal` for vaccination data, `ward` for recovery status. */
+            routed_to: string;
+            /** @description `open`, `in_progress`, `resolved` or `rejected`. */
+            state: string;
             /** Format: date-time */
-            until: string;
-        };
-        /** @description A visit as a contact query shows it. */
-        ContactVisitView: {
-            checkpoint_id: string;
-            checkpoint_name: string;
-            /** @description The colour when they came in. */
-            colour: string;
-            document_masked: string;
-            /**
-             * Format: date-time
-             * @description When the visit stopped counting: the exit, or the maximum stay.
-             */
-            ends_at: string;
-            /** Format: date-time */
-            entered_at: string;
-            folded_name: string;
-            organization_name: string;
-            /** @description The visitor's person id; absent when they are not in antoan. */
-            person_id?: string | null;
-            visit_id: string;
+            updated_at: string;
+            vaccination?: null | components["schemas"]["VaccinationCorrection"];
+            /** @description The person's ward when the request was filed. */
+            ward_code: string;
         };
         CreateAccountRequest: components["schemas"]["Credentials"] & {
             /** @description Binds a checkpoint staff account to one checkpoint of its organization. */
@@ -1097,79 +1111,12 @@ export interface components {
             /** @description 3 to 64 characters: letters, digits, `.`, `_`, `-`, `@`; stored in lower case. */
             username: string;
         };
-        CriteriaSetInput: {
-            /** @description A new code, or an existing one to add a version of it. */
-            code: string;
-            /**
-             * @description `direction`, `criteria` (each with graded `options` worth `points`,
-             *     ranged by `min`/`below` for measured values), `bands` (lowest first,
-             *     each but the last with `up_to`), `knock_outs` and `approximations`.
-             */
-            definition: Record<string, never>;
-            organization_kind: string;
-            /** @description Where the set comes from: the decision, its date, what was summarised. */
-            source: string;
-            title: string;
-            version: string;
-        };
-        /** @description A criteria set without its criteria. */
-        CriteriaSetSummary: {
-            /** @description Which parts are approximations of the published set. */
-            approximations: string[];
-            /** @description Stable across versions, e.g. `hcmc-2020-enterprise-risk`. */
-            code: string;
-            /** Format: date-time */
-            created_at: string;
-            /** @description True for the newest version of its code. */
-            current: boolean;
-            /** @description `risk` (more points, more risk) or `safety` (more points, safer). */
-            direction: string;
-            id: string;
-            /** @description The kind of organization it applies to, e.g. `enterprise`, `food_retail`. */
-            organization_kind: string;
-            source: string;
-            title: string;
-            version: string;
-        };
-        /** @description A criteria set with everything needed to answer and score it. */
-        CriteriaSetView: components["schemas"]["CriteriaSetSummary"] & {
-            /** @description Criteria, bands and knock-out rules, as `POST /criteria-sets` takes them. */
-            definition: Record<string, never>;
-        };
-        /** @description What an organization's newest self-assessment concluded. */
-        CurrentAssessment: {
-            id: string;
-            /** @description The band's level, e.g. `low` or `safe`. */
-            level: string;
-            /** Format: int32 */
-            max_score: number;
-            may_operate: boolean;
-            /** Format: int32 */
-            score: number;
-            /** Format: date-time */
-            submitted_at: string;
-        };
         DistrictView: {
             /** @description The national administrative code, e.g. `769` for Thủ Đức City. */
             code: string;
             /** @description `quan` (urban district), `huyen` (rural district) or `thanh_pho` (city). */
             kind: string;
             name: string;
-        };
-        ExitRequest: {
-            /** @description A document number typed by hand. */
-            document_number?: string | null;
-            /** @description The text the camera read from the person's QR. */
-            payload?: string | null;
-        };
-        /** @description One visit of the index person with the contacts it found. */
-        ExposureView: {
-            /**
-             * @description Other visits at the same checkpoint that touched or overlapped this
-             *     one widened by the margin, oldest first.
-             */
-            contacts: components["schemas"]["ContactVisitView"][];
-            visit: components["schemas"]["ContactVisitView"];
         };
         /** @description One field that failed validation. */
         FieldError: {
@@ -1179,6 +1126,14 @@ export interface components {
             field: string;
             /** @description What is wrong, in words a person can act on. */
             message: string;
+        };
+        FileCorrectionRequest: {
+            /** @description What is wrong, in the person's words. */
+            description: string;
+            /** @description `vaccination` or `recovery`. */
+            kind: string;
+            recovery?: null | components["schemas"]["RecoveryCorrection"];
+            vaccination?: null | components["schemas"]["VaccinationCorrection"];
         };
         HealthDeclarationInput: {
             /** @description Contact with a confirmed case in the last 14 days. */
@@ -1212,22 +1167,21 @@ export interface components {
             test_results: components["schemas"]["TestResultView"][];
             vaccinations: components["schemas"]["VaccinationView"][];
         };
-        /** @enum {string} */
-        ImportMode: "all_or_nothing" | "good_rows";
         ImportReport: {
-            imported: components["schemas"]["ImportedOrganization"][];
-            mode: components["schemas"]["ImportMode"];
+            /** @description True when the created rows were committed. */
+            committed: boolean;
+            created: components["schemas"]["ImportedRow"][];
+            mode: string;
             rejected: components["schemas"]["RejectedRow"][];
-            /** @description Data rows read (the header not counted). */
-            rows: number;
         };
-        /** @description One imported organization. */
-        ImportedOrganization: {
-            checkpoint_id: string;
-            /** @description The legacy code, kept as the organization's code and its main checkpoint's location code. */
-            code: string;
+        /** @description A resident the import created. */
+        ImportedRow: {
+            /**
+             * Format: int64
+             * @description The line of the file, counting the header as line 1.
+             */
             line: number;
-            organization_id: string;
+            person_id: string;
         };
         /** @description One public P-256 key. */
         Jwk: {
@@ -1262,6 +1216,10 @@ export interface components {
             password: string;
             username: string;
         };
+        OpenCardRequest: {
+            /** @description The secret after `#` in the link from the SMS. */
+            token: string;
+        };
         OrganizationInput: {
             address: string;
             contact_phone: string;
@@ -1283,7 +1241,6 @@ export interface components {
             contact_phone: string;
             /** Format: date-time */
             created_at: string;
-            current_assessment?: null | components["schemas"]["CurrentAssessment"];
             id: string;
             name: string;
             sector: string;
@@ -1316,37 +1273,27 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
-        Page_AssessmentView: {
+        Page_CorrectionView: {
             items: {
-                /** @description What to do: the band's action, then each knock-out's. */
-                actions: string[];
-                answers: Record<string, never>;
-                criteria_set_code: string;
-                criteria_set_id: string;
-                criteria_set_version: string;
-                /** @description True for the organization's newest submission. */
-                current: boolean;
-                id: string;
-                /** @description The knock-out rules that fired. */
-                knocked_out_by: string[];
-                /** @description The band's level, e.g. `low` or `safe`. */
-                level: string;
-                /** Format: int32 */
-                max_score: number;
-                may_operate: boolean;
-                /**
-                 * Format: double
-                 * @description The score as a percentage of the maximum.
-                 */
-                percent: number;
-                /** Format: int32 */
-                score: number;
-                /** @description The points of each criterion. */
-                scores: Record<string, never>[];
                 /** Format: date-time */
-                submitted_at: string;
-                /** @description The criteria that did worst. */
-                worst_criteria: string[];
+                created_at: string;
+                description: string;
+                /** @description Every change, oldest first. */
+                history: components["schemas"]["CorrectionEventView"][];
+                id: string;
+                /** @description `vaccination` or `recovery`. */
+                kind: string;
+                person_id: string;
+                recovery?: null | components["schemas"]["RecoveryCorrection"];
+                /** @description `national_portal` for vaccination data, `ward` for recovery status. */
+                routed_to: string;
+                /** @description `open`, `in_progress`, `resolved` or `rejected`. */
+                state: string;
+                /** Format: date-time */
+                updated_at: string;
+                vaccination?: null | components["schemas"]["VaccinationCorrection"];
+                /** @description The person's ward when the request was filed. */
+                ward_code: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -1360,7 +1307,6 @@ export interface components {
                 contact_phone: string;
                 /** Format: date-time */
                 created_at: string;
-                current_assessment?: null | components["schemas"]["CurrentAssessment"];
                 id: string;
                 name: string;
                 sector: string;
@@ -1381,18 +1327,12 @@ export interface components {
                 document_masked: string;
                 /** Format: date-time */
                 entered_at: string;
-                /** @description `staff_scan`, `self_check_out` or `max_stay`; absent while open. */
-                exit_method?: string | null;
-                /**
-                 * Format: date-time
-                 * @description When the visitor left: scanned out or checked out, or the maximum
-                 *     stay ran out. Absent while the visit is open.
-                 */
+                /** Format: date-time */
                 exited_at?: string | null;
                 /** @description The visitor's name as folded for QR codes. */
                 folded_name: string;
                 id: string;
-                /** @description `staff_scan`, `manual` or `self_check_in`. */
+                /** @description `staff_scan` or `manual`. */
                 method: string;
                 /** @description False when the visitor is not in antoan. */
                 person_known: boolean;
@@ -1464,6 +1404,10 @@ export interface components {
             /** @description The version stored with every scan this policy decided. */
             version: string;
         };
+        PrintCardsRequest: {
+            /** @description The residents to print, in order: 1 to 500 ids of people of this ward. */
+            person_ids: string[];
+        };
         /** @description The error body of every 4xx and 5xx answer. */
         Problem: {
             /** @description A stable snake_case code; clients branch on it, never on `detail`. */
@@ -1502,6 +1446,17 @@ export interface components {
             /** @description The status now, from the current records. */
             status: components["schemas"]["StatusView"];
         };
+        /**
+         * @description What the recovery record should say. With both dates, resolving the
+         *     request can record the recovery.
+         */
+        RecoveryCorrection: {
+            certificate_number?: string | null;
+            /** Format: date */
+            positive_on?: string | null;
+            /** Format: date */
+            recovered_on?: string | null;
+        };
         RecoveryInput: {
             /** @description The number of the ward's recovery certificate. */
             certificate_number?: string | null;
@@ -1536,13 +1491,15 @@ export interface components {
             account: components["schemas"]["AccountView"];
             person: components["schemas"]["PersonView"];
         };
-        /** @description One rejected row. */
+        /** @description A row the import refused, and why. */
         RejectedRow: {
-            code: string;
-            field: string;
-            /** @description The line of the file the row starts on (the header is line 1). */
+            errors: components["schemas"]["FieldError"][];
+            /** Format: int64 */
             line: number;
-            message: string;
+        };
+        RevokedLinksView: {
+            /** @description How many live links stopped working. */
+            revoked: number;
         };
         /**
          * @description The roles of the product.
@@ -1591,6 +1548,21 @@ export interface components {
         SearchPersonRequest: {
             /** @description The document number, in any of the forms people type it. */
             document_number: string;
+        };
+        SmsRegistrationRequest: {
+            /** @description The person's details; `phone` is required and receives the code. */
+            person: components["schemas"]["PersonInput"];
+        };
+        /** @description A registration waiting for its one-time code. */
+        SmsRegistrationView: {
+            /** Format: int32 */
+            attempts_allowed: number;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Confirm with `POST /registrations/sms/{id}/confirm`. */
+            id: string;
+            /** @description The number the code was sent to, all but the last three digits hidden. */
+            phone_masked: string;
         };
         /** @description A person's colour at one instant, why, and how long it holds. */
         StatusView: {
@@ -1656,17 +1628,23 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
         };
+        TransitionRequest: {
+            /** @description Why; required to reject and to add a note. */
+            note?: string | null;
+            /**
+             * @description When resolving a recovery request: record the recovery it asks for
+             *     (both of its dates must be given).
+             */
+            record_recovery?: boolean;
+            /**
+             * @description The new state: `in_progress`, `resolved` or `rejected`. Absent to
+             *     add a note to the history without changing the state.
+             */
+            to?: string | null;
+        };
         UpdateAccountRequest: {
             /** @description False deactivates the account and ends all its logins. */
             active: boolean;
-        };
-        UpdateCheckpointRequest: {
-            /**
-             * Format: int32
-             * @description Minutes after which a visit nobody closed ends, 5 to 1440. Visits
-             *     already recorded keep the maximum stay they began with.
-             */
-            max_stay_minutes: number;
         };
         /**
          * @description Changes to a person; absent fields stay as they are. The document
@@ -1684,6 +1662,19 @@ export interface components {
             /** @description An empty string removes the phone number. */
             phone?: string | null;
             ward_code?: string | null;
+        };
+        /**
+         * @description What the vaccination data should say; every field is optional, since a
+         *     person may only know that a dose is missing.
+         */
+        VaccinationCorrection: {
+            /** Format: date */
+            administered_on?: string | null;
+            /** Format: int32 */
+            dose_number?: number | null;
+            lot?: string | null;
+            place?: string | null;
+            vaccine_code?: string | null;
         };
         VaccinationInput: {
             /**
@@ -1768,28 +1759,6 @@ export interface components {
              */
             signature: string;
         };
-        /** @description A visit as its visitor or the gate sees it once it changed. */
-        VisitRangeView: {
-            checkpoint_id: string;
-            checkpoint_name: string;
-            document_masked: string;
-            /**
-             * Format: date-time
-             * @description When an open visit will close by itself (the maximum stay).
-             */
-            ends_at: string;
-            /** Format: date-time */
-            entered_at: string;
-            /** @description `staff_scan`, `self_check_out` or `max_stay`; absent while open. */
-            exit_method?: string | null;
-            /**
-             * Format: date-time
-             * @description When the visit ended; absent while it is open.
-             */
-            exited_at?: string | null;
-            folded_name: string;
-            visit_id: string;
-        };
         /** @description One visit in a list, with the visitor's status at the time. */
         VisitView: {
             checkpoint_id: string;
@@ -1800,18 +1769,12 @@ export interface components {
             document_masked: string;
             /** Format: date-time */
             entered_at: string;
-            /** @description `staff_scan`, `self_check_out` or `max_stay`; absent while open. */
-            exit_method?: string | null;
-            /**
-             * Format: date-time
-             * @description When the visitor left: scanned out or checked out, or the maximum
-             *     stay ran out. Absent while the visit is open.
-             */
+            /** Format: date-time */
             exited_at?: string | null;
             /** @description The visitor's name as folded for QR codes. */
             folded_name: string;
             id: string;
-            /** @description `staff_scan`, `manual` or `self_check_in`. */
+            /** @description `staff_scan` or `manual`. */
             method: string;
             /** @description False when the visitor is not in antoan. */
             person_known: boolean;
@@ -2157,6 +2120,48 @@ export interface operations {
             };
         };
     };
+    openCard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenCardRequest"];
+            };
+        };
+        responses: {
+            /** @description The card */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such link, or it expired or was revoked */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCheckpoint: {
         parameters: {
             query?: never;
@@ -2189,150 +2194,6 @@ export interface operations {
             };
             /** @description No such checkpoint visible to the caller */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    updateCheckpoint: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The checkpoint's id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateCheckpointRequest"];
-            };
-        };
-        responses: {
-            /** @description The checkpoint */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CheckpointView"];
-                };
-            };
-            /** @description The body cannot be read */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not this organization's admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such checkpoint visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Invalid fields */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    recordExit: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The checkpoint's id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ExitRequest"];
-            };
-        };
-        responses: {
-            /** @description The visit, now ended */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VisitRangeView"];
-                };
-            };
-            /** @description The body cannot be read */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not staff of this checkpoint */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such checkpoint visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unreadable code, or no open visit of this person here */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2646,35 +2507,31 @@ export interface operations {
             };
         };
     };
-    runContactQuery: {
+    listCorrections: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `open`, `in_progress`, `resolved` or `rejected`. */
+                state?: string;
+                /** @description `vaccination` or `recovery`. */
+                kind?: string;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ContactQueryRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description The person's visits and their contacts */
-            201: {
+            /** @description The requests */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ContactQueryView"];
-                };
-            };
-            /** @description The body cannot be read */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Page_CorrectionView"];
                 };
             };
             /** @description No valid access token */
@@ -2686,7 +2543,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not a health officer */
+            /** @description Only ward officers and the city administrator see the queue */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2695,16 +2552,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such person */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Reversed or too long window, bad margin, or no purpose */
+            /** @description Invalid filters or paging */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2715,19 +2563,19 @@ export interface operations {
             };
         };
     };
-    exportContactQuery: {
+    exportVaccinationCorrections: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The contact query's id */
-                id: string;
+            query?: {
+                /** @description Only requests in this state; `open` when omitted. */
+                state?: string;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One line per contact visit */
+            /** @description The requests as CSV */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2745,7 +2593,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not a health officer */
+            /** @description Only the city administrator exports for the portal */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2754,7 +2602,51 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such query run by the caller */
+            /** @description Unknown state */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCorrection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
+            path: {
+                /** @description The request's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such request within the caller's scope */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2763,31 +2655,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-        };
-    };
-    listCriteriaSets: {
-        parameters: {
-            query?: {
-                /** @description Only the sets of this kind of organization. */
-                organization_kind?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Every set and version */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CriteriaSetSummary"][];
-                };
-            };
-            /** @description Bad query */
-            400: {
+            /** @description No purpose stated */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2797,26 +2666,29 @@ export interface operations {
             };
         };
     };
-    createCriteriaSet: {
+    transitionCorrection: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description The request's id */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CriteriaSetInput"];
+                "application/json": components["schemas"]["TransitionRequest"];
             };
         };
         responses: {
-            /** @description Added */
-            201: {
+            /** @description Moved on */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CriteriaSetView"];
+                    "application/json": components["schemas"]["CorrectionView"];
                 };
             };
             /** @description The body cannot be read */
@@ -2837,7 +2709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not the city administrator */
+            /** @description The caller may see but not handle this request */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2846,7 +2718,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description This code already has this version */
+            /** @description No such request within the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request is closed, or changed meanwhile */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2855,40 +2736,8 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid fields or definition */
+            /** @description Invalid fields */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCriteriaSet: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The criteria set's id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The set */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CriteriaSetView"];
-                };
-            };
-            /** @description No such set */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2950,94 +2799,9 @@ export interface operations {
             };
         };
     };
-    checkIn: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The location code from the poster's URL */
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CheckInRequest"];
-            };
-        };
-        responses: {
-            /** @description A retry of a check-in already recorded */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CheckInView"];
-                };
-            };
-            /** @description Checked in */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CheckInView"];
-                };
-            };
-            /** @description The body cannot be read */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not a resident */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such location code, or no such person of the resident's */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The code was replaced by a newer poster */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listOrganizations: {
         parameters: {
             query?: {
-                /** @description Only organizations of this ward. */
-                ward_code?: string;
-                /** @description Only organizations whose current self-assessment has this level, e.g. `high`. */
-                level?: string;
                 /** @description How many items to return, 1 to 200; 50 when omitted. */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */
@@ -3147,78 +2911,6 @@ export interface operations {
             };
         };
     };
-    importLegacyOrganizations: {
-        parameters: {
-            query?: {
-                /** @description `all_or_nothing` (the default) or `good_rows`. */
-                mode?: components["schemas"]["ImportMode"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "text/csv": string;
-            };
-        };
-        responses: {
-            /** @description What was imported and what was rejected */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportReport"];
-                };
-            };
-            /** @description Bad query */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not the city administrator */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The file is too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unreadable file, or rejected rows with mode=all_or_nothing */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     getOrganization: {
         parameters: {
             query?: never;
@@ -3301,142 +2993,6 @@ export interface operations {
             };
             /** @description No such organization */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listAssessments: {
-        parameters: {
-            query?: {
-                /** @description How many items to return, 1 to 200; 50 when omitted. */
-                limit?: number;
-                /** @description The `next_cursor` of the previous page. */
-                cursor?: string;
-            };
-            header?: never;
-            path: {
-                /** @description The organization's id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of submissions */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Page_AssessmentView"];
-                };
-            };
-            /** @description Bad query */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such organization visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Bad limit or cursor */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    submitAssessment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The organization's id */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AssessmentInput"];
-            };
-        };
-        responses: {
-            /** @description Scored and kept */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AssessmentView"];
-                };
-            };
-            /** @description The body cannot be read */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not this organization's admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such organization visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unknown set, unknown criteria, or answers out of range */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3961,6 +3517,245 @@ export interface operations {
                 };
             };
             /** @description Bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendCardLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link is on its way by SMS */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardLinkSentView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may read but not serve this person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person within the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The person has no phone number on record */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeCardLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedLinksView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may read but not serve this person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person within the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPersonCorrections: {
+        parameters: {
+            query?: {
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
+            path: {
+                /** @description The person's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CorrectionView"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person within the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid paging, or no purpose stated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fileCorrection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The person's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileCorrectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Filed, in state open */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may read but not act for this person */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person within the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4714,6 +4509,120 @@ export interface operations {
             };
         };
     };
+    requestSmsRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description The code is on its way by SMS */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsRegistrationView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many codes for this number or address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmSmsRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmSmsRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered; the card link is on its way by SMS */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmedRegistrationView"];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such registration */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already confirmed, or the document is registered with another phone */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong or expired code, or no attempts left */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listStatusPolicies: {
         parameters: {
             query?: never;
@@ -4823,65 +4732,6 @@ export interface operations {
             };
         };
     };
-    checkOut: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The visit's id, from the check-in answer */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The visit, now ended */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VisitRangeView"];
-                };
-            };
-            /** @description No valid access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not a resident */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such visit of the resident's */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The visit already ended */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listWards: {
         parameters: {
             query?: {
@@ -4905,6 +4755,150 @@ export interface operations {
             };
             /** @description Bad query */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    printCards: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Why you read this person's data, written to their access ledger. Percent-encoded UTF-8 (as encodeURIComponent makes it), 3 to 300 characters. Required from health officers on every read, and from ward officers and the city on a lookup by document number. */
+                "X-Access-Purpose"?: string | null;
+            };
+            path: {
+                /** @description The ward's code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintCardsRequest"];
+            };
+        };
+        responses: {
+            /** @description The sheets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": number[];
+                };
+            };
+            /** @description The body cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an officer of this ward */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ward */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No ids, too many, ids of people not in this ward, or no purpose stated */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importResidents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `all_or_nothing` (the default: one bad row and nothing is created)
+                 *     or `good_rows` (the good rows are created, the bad ones reported).
+                 */
+                mode?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The ward's code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What was created and what was refused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an officer of this ward */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such ward */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file cannot be read, or (all or nothing) a row is refused */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

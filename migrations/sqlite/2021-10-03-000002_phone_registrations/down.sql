@@ -1,0 +1,2 @@
+DROP TABLE card_links;
+DROP TABLE phone_registrations;

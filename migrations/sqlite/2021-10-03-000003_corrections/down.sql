@@ -1,0 +1,2 @@
+DROP TABLE correction_events;
+DROP TABLE correction_requests;
