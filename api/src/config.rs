@@ -308,15 +308,6 @@ fn number(
     }
 }
 
-fn small(
-    get: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: u32,
-) -> Result<u32, ConfigError> {
-    u32::try_from(number(get, name, u64::from(default))?)
-        .map_err(|_| error(name, "too large".into()))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

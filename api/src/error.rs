@@ -368,11 +368,6 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    /// The failures collected so far, for reports that list them per item.
-    pub fn into_vec(self) -> Vec<FieldError> {
-        self.0
-    }
-
     /// `Ok(())` when nothing failed, else one validation error with every field.
     pub fn finish(self) -> Result<(), ApiError> {
         if self.0.is_empty() {
