@@ -11,6 +11,7 @@ pub mod organizations;
 pub mod people;
 pub mod reference;
 pub mod schema;
+pub mod staff;
 pub mod visits;
 
 use std::path::PathBuf;

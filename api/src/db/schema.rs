@@ -268,6 +268,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_links (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        person_id -> BigInt,
+        title -> Nullable<Text>,
+        linked_by_account_id -> Nullable<BigInt>,
+        linked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(wards -> districts (district_code));
 diesel::joinable!(organizations -> wards (ward_code));
 diesel::joinable!(people -> wards (ward_code));
@@ -283,6 +294,7 @@ diesel::joinable!(health_declarations -> people (person_id));
 diesel::joinable!(visits -> checkpoints (checkpoint_id));
 diesel::joinable!(visits -> people (person_id));
 diesel::joinable!(access_log -> people (person_id));
+diesel::joinable!(staff_links -> people (person_id));
 diesel::joinable!(access_log -> accounts (account_id));
 diesel::joinable!(access_log -> organizations (organization_id));
 diesel::joinable!(access_log -> checkpoints (checkpoint_id));
@@ -307,4 +319,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_queries,
     criteria_sets,
     assessments,
+    staff_links,
 );

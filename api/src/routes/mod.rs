@@ -16,6 +16,7 @@ pub mod people;
 pub mod qr;
 pub mod reference;
 pub mod scans;
+pub mod staff;
 pub mod visits;
 
 use actix_web::{HttpRequest, error::JsonPayloadError, error::PathError, error::QueryPayloadError};
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     contacts::configure(cfg);
     criteria::configure(cfg);
     legacy::configure(cfg);
+    staff::configure(cfg);
 }
 
 /// The largest JSON body the API reads; a personal QR is under 1 KB.

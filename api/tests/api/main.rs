@@ -16,4 +16,5 @@ mod organizations;
 mod people;
 mod qr;
 mod scans;
+mod staff;
 mod visits;
