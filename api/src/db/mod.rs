@@ -14,6 +14,7 @@ pub mod people;
 pub mod reference;
 pub mod registrations;
 pub mod schema;
+pub mod staff;
 pub mod visits;
 
 use std::path::PathBuf;

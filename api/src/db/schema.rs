@@ -341,6 +341,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_links (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        person_id -> BigInt,
+        title -> Nullable<Text>,
+        linked_by_account_id -> Nullable<BigInt>,
+        linked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(wards -> districts (district_code));
 diesel::joinable!(organizations -> wards (ward_code));
 diesel::joinable!(people -> wards (ward_code));
@@ -359,6 +370,7 @@ diesel::joinable!(visits -> people (person_id));
 diesel::joinable!(correction_requests -> people (person_id));
 diesel::joinable!(correction_events -> correction_requests (request_id));
 diesel::joinable!(access_log -> people (person_id));
+diesel::joinable!(staff_links -> people (person_id));
 diesel::joinable!(access_log -> accounts (account_id));
 diesel::joinable!(access_log -> organizations (organization_id));
 diesel::joinable!(access_log -> checkpoints (checkpoint_id));
@@ -388,4 +400,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_queries,
     criteria_sets,
     assessments,
+    staff_links,
 );

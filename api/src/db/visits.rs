@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{checkpoints, people, visits};
+use super::schema::{checkpoints, people, staff_links, visits};
 use crate::auth::VisitScope;
 use crate::error::ApiError;
 
@@ -143,6 +143,14 @@ pub fn open_visit(
     Ok(query.first(conn).optional()?)
 }
 
+pub fn by_id(conn: &mut DbConnection, id: i64) -> Result<Option<Visit>, ApiError> {
+    Ok(visits::table
+        .find(id)
+        .select(Visit::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn by_public_id(conn: &mut DbConnection, public_id: &str) -> Result<Option<Visit>, ApiError> {
     Ok(visits::table
         .filter(visits::public_id.eq(public_id))
@@ -180,6 +188,11 @@ pub struct VisitFilter {
     /// The last (entered_at, id) of the previous page.
     pub before: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
+    /// Only visits whose colour at entry was this.
+    pub colour: Option<String>,
+    /// Only the staff (true) or only everyone but the staff (false) of
+    /// this organization.
+    pub staff_of: Option<(i64, bool)>,
 }
 
 /// A visit with what its list shows beside it.
@@ -221,6 +234,23 @@ pub fn list(
     }
     if let Some(organization_id) = filter.organization_id {
         query = query.filter(visits::organization_id.eq(organization_id));
+    }
+    if let Some(colour) = &filter.colour {
+        query = query.filter(visits::colour.eq(colour.clone()));
+    }
+    if let Some((organization_id, staff)) = filter.staff_of {
+        let staff_ids = staff_links::table
+            .filter(staff_links::organization_id.eq(organization_id))
+            .select(staff_links::person_id.nullable());
+        query = if staff {
+            query.filter(visits::person_id.eq_any(staff_ids))
+        } else {
+            query.filter(
+                visits::person_id
+                    .is_null()
+                    .or(diesel::dsl::not(visits::person_id.eq_any(staff_ids))),
+            )
+        };
     }
     if let Some((entered_at, id)) = filter.before {
         query = query.filter(

@@ -18,6 +18,7 @@ pub mod qr;
 pub mod reference;
 pub mod registrations;
 pub mod scans;
+pub mod staff;
 pub mod visits;
 pub mod wards;
 
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     contacts::configure(cfg);
     criteria::configure(cfg);
     legacy::configure(cfg);
+    staff::configure(cfg);
 }
 
 /// The largest JSON body the API reads; a personal QR is under 1 KB.

@@ -507,6 +507,8 @@ fn visit_page(
             until: window.until.naive_utc(),
             before: window.before,
             limit: window.limit + 1,
+            colour: None,
+            staff_of: None,
         },
     )?;
     let has_more = rows.len() > limit;

@@ -86,6 +86,12 @@ GET    /organizations/{id}/accounts       orgA  401 200 403 403 403 200 404 403 
 POST   /organizations/{id}/assessments    orgA  401 403 403 403 403 201 404 403 403 403 403 403
 GET    /organizations/{id}/assessments    orgA  401 200 200 404 404 200 404 200 404 404 404 404
 POST   /organizations/legacy-imports      -     401 200 403 403 403 403 403 403 403 403 403 403
+POST   /organizations/{id}/staff          orgA  401 403 403 403 403 201 404 403 403 403 403 403
+GET    /organizations/{id}/staff          orgA  401 200 403 403 403 200 404 403 403 403 403 403
+GET    /organizations/{id}/staff.csv      orgA  401 200 403 403 403 200 404 403 403 403 403 403
+DELETE /organizations/{id}/staff/{person_id} orgA 401 403 403 403 403 204 404 403 403 403 403 403
+GET    /organizations/{id}/visitors       orgA  401 200 403 403 403 200 404 403 403 403 403 403
+GET    /organizations/{id}/visitors.csv   orgA  401 200 403 403 403 200 404 403 403 403 403 403
 GET    /organizations/{id}/checkpoints    orgA  401 200 200 404 404 200 404 200 404 404 404 404
 POST   /organizations/{id}/checkpoints    orgA  401 201 403 403 403 201 404 403 403 403 403 403
 GET    /organizations/{id}/visits         orgA  401 200 200 403 403 200 404 403 403 403 403 403
@@ -470,7 +476,10 @@ impl World {
             "cs" => &self.criteria_set,
             other => panic!("unknown target {other} in the matrix"),
         };
-        row.path.replace("{id}", id).replace("{code}", id)
+        row.path
+            .replace("{id}", id)
+            .replace("{code}", id)
+            .replace("{person_id}", &self.person.id)
     }
 
     /// A body with which the row's call succeeds when it is allowed. Bodies
@@ -560,6 +569,9 @@ impl World {
                     "bands": [{ "level": "safe", "may_operate": true, "action": "Operate." }],
                 },
             }),
+            ("POST", "/organizations/{id}/staff") => {
+                json!({ "document_number": self.person.document })
+            }
             ("POST", "/organizations/{id}/assessments") => json!({
                 "criteria_set_id": self.criteria_set,
                 "answers": self.market_answers,

@@ -20,6 +20,7 @@ mod people;
 mod qr;
 mod registrations;
 mod scans;
+mod staff;
 mod visits;
 mod sms;
 mod wards;
