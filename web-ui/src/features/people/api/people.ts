@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import { purposeHeader } from '@/lib/purpose';
 import { session } from '@/lib/session';
 
 export type Person = Schemas['PersonView'];
@@ -11,6 +12,8 @@ export type RecoveryInput = Schemas['RecoveryInput'];
 export type HealthDeclarationInput = Schemas['HealthDeclarationInput'];
 
 const path = (id: string) => ({ params: { path: { id } } });
+/** The path and, when the officer stated one, the purpose of the read. */
+const read = (id: string) => ({ params: { path: { id }, header: purposeHeader() } });
 
 export const peopleKeys = {
   person: (id: string) => ['person', id] as const,
@@ -22,14 +25,14 @@ export const peopleKeys = {
 export function usePerson(id: string) {
   return useQuery({
     queryKey: peopleKeys.person(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}', read(id))),
   });
 }
 
 export function useHealthRecords(id: string) {
   return useQuery({
     queryKey: peopleKeys.records(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/health-records', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/health-records', read(id))),
   });
 }
 
@@ -37,14 +40,14 @@ export function useHealthRecords(id: string) {
 export function usePersonalQr(id: string) {
   return useQuery({
     queryKey: peopleKeys.qr(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/qr', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/qr', read(id))),
   });
 }
 
 export function useDeclaredPeople(id: string) {
   return useQuery({
     queryKey: peopleKeys.declared(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/declared', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/declared', read(id))),
   });
 }
 
@@ -64,11 +67,19 @@ export function useWards() {
   });
 }
 
-/** Finds a person by document number; the number travels in the body, never the URL. */
+/**
+ * Finds a person by document number with the purpose of the lookup; the
+ * number travels in the body, never the URL.
+ */
 export function useSearchPerson() {
   return useMutation({
-    mutationFn: async (documentNumber: string) =>
-      unwrap(await api.POST('/api/v1/people/search', { body: { document_number: documentNumber } })),
+    mutationFn: async ({ documentNumber, purpose }: { documentNumber: string; purpose: string }) =>
+      unwrap(
+        await api.POST('/api/v1/people/search', {
+          params: { header: purposeHeader(purpose) },
+          body: { document_number: documentNumber },
+        }),
+      ),
   });
 }
 
