@@ -12,6 +12,7 @@ import { Layout } from './Layout';
 // the login page and the frame only.
 const AdminHome = lazy(() => import('./routes/AdminHome').then((m) => ({ default: m.AdminHome })));
 const MyInfo = lazy(() => import('./routes/MyInfo').then((m) => ({ default: m.MyInfo })));
+const MyAccessLog = lazy(() => import('./routes/MyInfo').then((m) => ({ default: m.MyAccessLog })));
 const OrganizationHome = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationHome })));
 const OrganizationView = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationView })));
 const PersonPage = lazy(() => import('./routes/PersonPage').then((m) => ({ default: m.PersonPage })));
@@ -117,6 +118,7 @@ export function AppRoutes() {
         <Route path="guide" element={<GuideRoute />} />
         <Route path="check-in/:code" element={<CheckInRoute />} />
         <Route path="me" element={<RequireRole roles={['resident']}><MyInfo /></RequireRole>} />
+        <Route path="me/access-log" element={<RequireRole roles={['resident']}><MyAccessLog /></RequireRole>} />
         <Route
           path="people/:id"
           element={<RequireRole roles={['resident', ...officers]}><PurposeGate><Param render={(id) => <PersonPage personId={id} />} /></PurposeGate></RequireRole>}

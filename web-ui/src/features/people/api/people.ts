@@ -1,6 +1,6 @@
 // People and their health records: reads for the resident and officers,
 // writes for ward officers (and residents declaring for a relative).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
 import { purposeHeader } from '@/lib/purpose';
@@ -10,6 +10,7 @@ export type Person = Schemas['PersonView'];
 export type PersonInput = Schemas['PersonInput'];
 export type RecoveryInput = Schemas['RecoveryInput'];
 export type HealthDeclarationInput = Schemas['HealthDeclarationInput'];
+export type AccessEntry = Schemas['AccessEntryView'];
 
 const path = (id: string) => ({ params: { path: { id } } });
 /** The path and, when the officer stated one, the purpose of the read. */
@@ -20,6 +21,7 @@ export const peopleKeys = {
   records: (id: string) => ['person', id, 'records'] as const,
   qr: (id: string) => ['person', id, 'qr'] as const,
   declared: (id: string) => ['person', id, 'declared'] as const,
+  accessLog: (id: string) => ['person', id, 'access-log'] as const,
 };
 
 export function usePerson(id: string) {
@@ -48,6 +50,16 @@ export function useDeclaredPeople(id: string) {
   return useQuery({
     queryKey: peopleKeys.declared(id),
     queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/declared', read(id))),
+  });
+}
+
+/** One page of a person's access ledger, newest first. */
+export function useAccessLog(id: string, cursor?: string) {
+  return useQuery({
+    queryKey: [...peopleKeys.accessLog(id), cursor ?? null],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/people/{id}/access-log', { params: { path: { id }, query: { limit: 50, cursor } } })),
+    placeholderData: keepPreviousData,
   });
 }
 
