@@ -282,15 +282,15 @@ export const vi = {
   'guide.title': 'Hướng dẫn sử dụng',
   'guide.intro': 'Các bước chính cho từng vai trò. Phần của bạn được mở sẵn.',
   'guide.resident':
-    'Đăng nhập, mở “Thông tin của tôi”: mã QR hiện màu xanh hoặc đen kèm lý do.\nĐưa mã QR cho nhân viên quét khi vào chợ, siêu thị, công ty.\nSố giấy tờ và ngày sinh được che; bấm nút để hiện đầy đủ.\nBấm “In thẻ QR” để in thẻ giấy 5 × 5 cm.\nKhai hộ người thân không có điện thoại ở mục “Người tôi khai hộ”.\nNếu đã tiêm mà mã vẫn đen, hãy liên hệ phường để kiểm tra dữ liệu tiêm.',
+    'Đăng nhập, mở “Thông tin của tôi”: mã QR hiện màu xanh hoặc đen kèm lý do.\nĐưa mã QR cho nhân viên quét khi vào chợ, siêu thị, công ty.\nSố giấy tờ và ngày sinh được che; bấm nút để hiện đầy đủ.\nBấm “In thẻ QR” để in thẻ giấy 5 × 5 cm.\nBấm “Ai đã xem thông tin của tôi” để biết ai đã xem thông tin của bạn, lúc nào và vì sao.\nKhai hộ người thân không có điện thoại ở mục “Người tôi khai hộ”.\nNếu đã tiêm mà mã vẫn đen, hãy liên hệ phường để kiểm tra dữ liệu tiêm.',
   'guide.ward_officer':
-    'Mở “Người dân”, nhập số giấy tờ để tìm người dân của phường.\nNếu chưa có, điền mẫu “Tạo hồ sơ người dân”.\nTrong hồ sơ, ghi nhận khỏi bệnh (F0) theo giấy chứng nhận của phường.\nBấm “In thẻ QR” để in thẻ cho người không có điện thoại.',
+    'Mở “Người dân”, nhập số giấy tờ để tìm người dân của phường.\nChọn hoặc ghi mục đích tra cứu: người dân sẽ thấy nó; mục đích được giữ cho người tiếp theo đến khi bạn đăng xuất.\nNếu chưa có, điền mẫu “Tạo hồ sơ người dân”.\nTrong hồ sơ, ghi nhận khỏi bệnh (F0) theo giấy chứng nhận của phường.\nBấm “In thẻ QR” để in thẻ cho người không có điện thoại.',
   'guide.organization_admin':
     'Mở “Tổ chức”, thêm một điểm kiểm soát cho mỗi cổng hoặc khu vực.\nIn áp phích QR (cỡ 19 × 19 cm) và dán tại khu vực đó.\nNếu áp phích bị lạm dụng, thu hồi và cấp mã mới rồi in lại.\nTạo tài khoản cho nhân viên quét mã, có thể gắn với một điểm kiểm soát.\nXem lượt ra vào theo điểm kiểm soát và thời gian, kèm màu của từng người khi vào.',
   'guide.checkpoint_staff':
     'Mở “Quét mã”, chọn điểm kiểm soát nếu được hỏi.\nBấm “Bật camera” và đưa mã QR của người vào trước camera; hoặc dùng máy quét cầm tay.\nMàn hình xanh: đủ điều kiện theo quy định. Màn hình đen: chưa đủ, xem lý do.\nNếu mã không quét được, nhập số giấy tờ.\nKhi mất mạng, lượt quét được lưu và tự gửi lại sau; hãy xem màu trên mã của người đó.',
   'guide.health_officer':
-    'Mở “Các tổ chức”, chọn một tổ chức.\nXem lượt ra vào theo điểm kiểm soát và thời gian để khoanh vùng người đã có mặt.',
+    'Mở “Các tổ chức”, chọn một tổ chức.\nGhi mục đích của cuộc điều tra một lần; mục đích được gửi kèm mỗi lần xem và người dân thấy nó trong nhật ký truy cập.\nXem lượt ra vào theo điểm kiểm soát và thời gian để khoanh vùng người đã có mặt.',
   'guide.city_admin':
     'Mở “Quản trị” để tạo tài khoản cán bộ phường (gắn với phường), cán bộ y tế và quản trị viên.\nXem danh sách tổ chức và lượt ra vào của từng tổ chức.',
   'purpose.legend': 'Mục đích tra cứu',
@@ -614,15 +614,15 @@ export const en: Record<MessageKey, string> = {
   'guide.title': 'User guide',
   'guide.intro': 'The main steps for each role. Yours is open.',
   'guide.resident':
-    'Log in and open “My information”: the QR shows green or black with the reason.\nShow the QR to the staff when you enter a market, a shop or an office.\nThe document number and birth date are masked; press the button to show them.\nPress “Print QR card” to print a 5 × 5 cm paper card.\nDeclare for a relative without a phone under “People I declared for”.\nIf you are vaccinated and the code is still black, ask your ward to check your vaccination data.',
+    'Log in and open “My information”: the QR shows green or black with the reason.\nShow the QR to the staff when you enter a market, a shop or an office.\nThe document number and birth date are masked; press the button to show them.\nPress “Print QR card” to print a 5 × 5 cm paper card.\nPress “Who read my data” to see who read your data, when and why.\nDeclare for a relative without a phone under “People I declared for”.\nIf you are vaccinated and the code is still black, ask your ward to check your vaccination data.',
   'guide.ward_officer':
-    'Open “Residents” and type a document number to find a resident of your ward.\nIf there is none, fill in “Create a resident record”.\nIn the record, record a recovery (F0) from the ward’s certificate.\nPress “Print QR card” to print a card for someone without a phone.',
+    'Open “Residents” and type a document number to find a resident of your ward.\nPick or write the purpose of the lookup: the resident sees it; it stays chosen for the next resident until you log out.\nIf there is none, fill in “Create a resident record”.\nIn the record, record a recovery (F0) from the ward’s certificate.\nPress “Print QR card” to print a card for someone without a phone.',
   'guide.organization_admin':
     'Open “Organization” and add a checkpoint for each gate or area.\nPrint its QR poster (19 × 19 cm) and put it up there.\nIf a poster is misused, revoke it, issue a new code and print again.\nCreate accounts for the staff who scan, optionally bound to one checkpoint.\nSee the visits by checkpoint and time, with each visitor’s colour on entry.',
   'guide.checkpoint_staff':
     'Open “Scan” and choose the checkpoint if asked.\nPress “Turn the camera on” and hold the visitor’s QR in front of it, or use a handheld scanner.\nA green screen: the visitor meets the rule. A black screen: not yet, read the reason.\nIf a code will not scan, type the document number.\nWithout network, scans are kept and sent later; check the colour on the visitor’s code.',
   'guide.health_officer':
-    'Open “Organizations” and choose one.\nSee the visits by checkpoint and time to find who was there.',
+    'Open “Organizations” and choose one.\nWrite the purpose of the investigation once; it goes with every read and the residents see it in their access log.\nSee the visits by checkpoint and time to find who was there.',
   'guide.city_admin':
     'Open “Administration” to create ward officers (bound to a ward), health officers and administrators.\nSee the organizations and each one’s visits.',
   'purpose.legend': 'Purpose of this lookup',
