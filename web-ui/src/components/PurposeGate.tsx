@@ -1,7 +1,11 @@
 // A health officer states the investigation's purpose once, before any page
 // that reads visits or people loads; it is then sent on every such read and
-// shown above the page, with a way to change it.
-import { useState, type FormEvent, type ReactNode } from 'react';
+// shown above the page, with a way to change it. Should the API still
+// answer `purpose_required` (the tab's storage cleared under the page), the
+// form comes back with the API's refusal beside the purpose.
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiProblem } from '@/api/problem';
 import { useI18n } from '@/lib/i18n';
 import { normalPurpose, purpose, PURPOSE_MAX, PURPOSE_MIN, usePurpose } from '@/lib/purpose';
 import { useSession } from '@/lib/session';
@@ -14,6 +18,19 @@ export function PurposeGate({ children }: { children: ReactNode }) {
   const [draft, setDraft] = useState(stated ?? '');
   const [error, setError] = useState<string | undefined>();
   const [changing, setChanging] = useState(false);
+  const queryClient = useQueryClient();
+
+  useEffect(
+    () =>
+      queryClient.getQueryCache().subscribe((event) => {
+        const failure = event.query.state.error;
+        if (event.type === 'updated' && failure instanceof ApiProblem && failure.code === 'purpose_required') {
+          purpose.set(null);
+          setError('apiField.purpose_required');
+        }
+      }),
+    [queryClient],
+  );
 
   if (current?.account.role !== 'health_officer') return <>{children}</>;
 
