@@ -47,6 +47,9 @@ test('a health officer opens an organization and sees its visits', async () => {
   await logIn(page, product.url, 'demo.yte');
   await page.waitForURL('**/organizations');
   await page.getByRole('link', { name: 'Chợ Thủ Đức' }).click();
+  // The investigation's purpose first, picked from the common ones.
+  await page.getByLabel('Điều tra ổ dịch tại địa điểm').check();
+  await page.getByRole('button', { name: 'Tiếp tục' }).click();
   const row = page.locator('tr', { hasText: 'PHAM VAN DONG' });
   await row.waitFor();
   expect(await row.locator('.badge').textContent()).toBe('Xanh');

@@ -1,4 +1,5 @@
-// A ward officer: find a resident by document number, record a recovery
+// A ward officer: find a resident by document number with the purpose of
+// the lookup (picked once, kept for the next resident), record a recovery
 // that turns the QR green, create a resident (with the API's field errors
 // beside the fields), and print a card.
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -22,7 +23,12 @@ test('find a resident and record a recovery that turns the QR green', async () =
   const { page } = browser;
   await page.waitForURL('**/ward');
   await screenshot(page, 'ward-desk');
-  await page.getByRole('search').getByLabel('Số giấy tờ').fill('0791 8500 0103');
+  const search = page.getByRole('search');
+  await search.getByLabel('Số giấy tờ').fill('0791 8500 0103');
+  await search.getByText('Người dân sẽ thấy mục đích này trong nhật ký truy cập của họ.').waitFor();
+  await search.getByLabel('Ghi nhận khỏi bệnh theo giấy chứng nhận').check();
+  await screenshot(page, 'ward-find-purpose');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name: 'Tìm' }).click();
   await page.getByRole('heading', { name: 'Lê Thị Hoa' }).waitFor();
   const qr = page.locator('figure.personal-qr');
@@ -41,9 +47,10 @@ test('find a resident and record a recovery that turns the QR green', async () =
   expect(await accessibilityProblems(page)).toEqual([]);
 });
 
-test('an unknown number says so', async () => {
+test('an unknown number says so, with the purpose kept from the last lookup', async () => {
   const { page } = browser;
   await page.getByRole('link', { name: 'Người dân' }).click();
+  expect(await page.getByRole('search').getByLabel('Ghi nhận khỏi bệnh theo giấy chứng nhận').isChecked()).toBe(true);
   await page.getByRole('search').getByLabel('Số giấy tờ').fill('079199000999');
   await page.getByRole('button', { name: 'Tìm' }).click();
   await page.getByText('Không có ai với số giấy tờ này trong phường của bạn.', { exact: false }).waitFor();

@@ -2,6 +2,7 @@
 // features, which never import one another.
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
+import { PurposeGate } from '@/components/PurposeGate';
 import { LoginPage } from '@/features/auth/components/LoginPage';
 import { useI18n } from '@/lib/i18n';
 import { useSession, type Role } from '@/lib/session';
@@ -11,6 +12,7 @@ import { Layout } from './Layout';
 // the login page and the frame only.
 const AdminHome = lazy(() => import('./routes/AdminHome').then((m) => ({ default: m.AdminHome })));
 const MyInfo = lazy(() => import('./routes/MyInfo').then((m) => ({ default: m.MyInfo })));
+const MyAccessLog = lazy(() => import('./routes/MyInfo').then((m) => ({ default: m.MyAccessLog })));
 const OrganizationHome = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationHome })));
 const OrganizationView = lazy(() => import('./routes/OrganizationPages').then((m) => ({ default: m.OrganizationView })));
 const PersonPage = lazy(() => import('./routes/PersonPage').then((m) => ({ default: m.PersonPage })));
@@ -116,20 +118,21 @@ export function AppRoutes() {
         <Route path="guide" element={<GuideRoute />} />
         <Route path="check-in/:code" element={<CheckInRoute />} />
         <Route path="me" element={<RequireRole roles={['resident']}><MyInfo /></RequireRole>} />
+        <Route path="me/access-log" element={<RequireRole roles={['resident']}><MyAccessLog /></RequireRole>} />
         <Route
           path="people/:id"
-          element={<RequireRole roles={['resident', ...officers]}><Param render={(id) => <PersonPage personId={id} />} /></RequireRole>}
+          element={<RequireRole roles={['resident', ...officers]}><PurposeGate><Param render={(id) => <PersonPage personId={id} />} /></PurposeGate></RequireRole>}
         />
         <Route
           path="people/:id/card"
-          element={<RequireRole roles={['resident', ...officers]}><Param render={(id) => <PrintCard personId={id} />} /></RequireRole>}
+          element={<RequireRole roles={['resident', ...officers]}><PurposeGate><Param render={(id) => <PrintCard personId={id} />} /></PurposeGate></RequireRole>}
         />
         <Route path="ward" element={<RequireRole roles={['ward_officer', 'city_admin']}><WardHome /></RequireRole>} />
         <Route path="organization" element={<RequireRole roles={['organization_admin']}><OrganizationHome /></RequireRole>} />
         <Route path="organizations" element={<RequireRole roles={['health_officer', 'city_admin']}><AdminHome /></RequireRole>} />
         <Route
           path="organizations/:id"
-          element={<RequireRole roles={organizationRoles}><Param render={(id) => <OrganizationView organizationId={id} />} /></RequireRole>}
+          element={<RequireRole roles={organizationRoles}><PurposeGate><Param render={(id) => <OrganizationView organizationId={id} />} /></PurposeGate></RequireRole>}
         />
         <Route
           path="checkpoints/:id/poster"

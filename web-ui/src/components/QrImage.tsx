@@ -4,10 +4,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 import { authFetch } from '@/api/client';
 import { ApiProblem } from '@/api/problem';
+import { purposeHeader } from '@/lib/purpose';
 import { ErrorNotice } from './ErrorNotice';
 
 async function fetchImage(path: string): Promise<Blob> {
-  const response = await authFetch(new Request(new URL(path, location.origin)));
+  // A personal QR is person data: an officer's stated purpose goes with it.
+  const response = await authFetch(new Request(new URL(path, location.origin), { headers: purposeHeader() }));
   if (!response.ok) {
     throw new ApiProblem(response.status, await response.json().catch(() => null));
   }

@@ -3,6 +3,7 @@
 import { Link } from 'react-router';
 import { useNavigate } from 'react-router';
 import { ErrorNotice } from '@/components/ErrorNotice';
+import { AccessLog } from '@/features/people/components/AccessLog';
 import { DeclaredPeople } from '@/features/people/components/DeclaredPeople';
 import { HealthDeclarationForm } from '@/features/people/components/HealthDeclarationForm';
 import { HealthRecords } from '@/features/people/components/HealthRecords';
@@ -29,6 +30,9 @@ export function MyInfo() {
         <Link className="button" to={`/people/${personId}/card`}>
           {t('card.open')}
         </Link>
+        <Link className="button" to="/me/access-log">
+          {t('ledger.open')}
+        </Link>
       </p>
       <section aria-labelledby="me-details">
         <h2 id="me-details">{t('me.details')}</h2>
@@ -52,6 +56,24 @@ export function MyInfo() {
           <PersonForm onCreated={(created) => navigate(`/people/${created.id}`)} submitLabel={t('declared.submit')} />
         </details>
       </section>
+    </div>
+  );
+}
+
+/** The resident's own access ledger. */
+export function MyAccessLog() {
+  const { t } = useI18n();
+  const current = useSession();
+  const personId = current?.account.person_id ?? '';
+  if (!personId) return <p className="notice">{t('me.noPerson')}</p>;
+  return (
+    <div className="page">
+      <h1>{t('ledger.title')}</h1>
+      <p>{t('ledger.intro')}</p>
+      <AccessLog personId={personId} />
+      <p>
+        <Link to="/me">{t('me.title')}</Link>
+      </p>
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import { purposeHeader } from '@/lib/purpose';
 import { session } from '@/lib/session';
 
 export type Organization = Schemas['OrganizationView'];
@@ -114,6 +115,7 @@ export function useVisits(organizationId: string, filter: VisitFilter, cursor?: 
         await api.GET('/api/v1/organizations/{id}/visits', {
           params: {
             path: { id: organizationId },
+            header: purposeHeader(),
             query: {
               from: filter.from,
               until: filter.until,

@@ -1,35 +1,40 @@
 // People and their health records: reads for the resident and officers,
 // writes for ward officers (and residents declaring for a relative).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import { purposeHeader } from '@/lib/purpose';
 import { session } from '@/lib/session';
 
 export type Person = Schemas['PersonView'];
 export type PersonInput = Schemas['PersonInput'];
 export type RecoveryInput = Schemas['RecoveryInput'];
 export type HealthDeclarationInput = Schemas['HealthDeclarationInput'];
+export type AccessEntry = Schemas['AccessEntryView'];
 
 const path = (id: string) => ({ params: { path: { id } } });
+/** The path and, when the officer stated one, the purpose of the read. */
+const read = (id: string) => ({ params: { path: { id }, header: purposeHeader() } });
 
 export const peopleKeys = {
   person: (id: string) => ['person', id] as const,
   records: (id: string) => ['person', id, 'records'] as const,
   qr: (id: string) => ['person', id, 'qr'] as const,
   declared: (id: string) => ['person', id, 'declared'] as const,
+  accessLog: (id: string) => ['person', id, 'access-log'] as const,
 };
 
 export function usePerson(id: string) {
   return useQuery({
     queryKey: peopleKeys.person(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}', read(id))),
   });
 }
 
 export function useHealthRecords(id: string) {
   return useQuery({
     queryKey: peopleKeys.records(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/health-records', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/health-records', read(id))),
   });
 }
 
@@ -37,14 +42,24 @@ export function useHealthRecords(id: string) {
 export function usePersonalQr(id: string) {
   return useQuery({
     queryKey: peopleKeys.qr(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/qr', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/qr', read(id))),
   });
 }
 
 export function useDeclaredPeople(id: string) {
   return useQuery({
     queryKey: peopleKeys.declared(id),
-    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/declared', path(id))),
+    queryFn: async () => unwrap(await api.GET('/api/v1/people/{id}/declared', read(id))),
+  });
+}
+
+/** One page of a person's access ledger, newest first. */
+export function useAccessLog(id: string, cursor?: string) {
+  return useQuery({
+    queryKey: [...peopleKeys.accessLog(id), cursor ?? null],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/people/{id}/access-log', { params: { path: { id }, query: { limit: 50, cursor } } })),
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -64,11 +79,19 @@ export function useWards() {
   });
 }
 
-/** Finds a person by document number; the number travels in the body, never the URL. */
+/**
+ * Finds a person by document number with the purpose of the lookup; the
+ * number travels in the body, never the URL.
+ */
 export function useSearchPerson() {
   return useMutation({
-    mutationFn: async (documentNumber: string) =>
-      unwrap(await api.POST('/api/v1/people/search', { body: { document_number: documentNumber } })),
+    mutationFn: async ({ documentNumber, purpose }: { documentNumber: string; purpose: string }) =>
+      unwrap(
+        await api.POST('/api/v1/people/search', {
+          params: { header: purposeHeader(purpose) },
+          body: { document_number: documentNumber },
+        }),
+      ),
   });
 }
 
