@@ -6,6 +6,7 @@ pub mod access_log;
 pub mod accounts;
 pub mod corrections;
 pub mod health;
+pub mod integrations;
 pub mod organizations;
 pub mod outbox;
 pub mod people;

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod corrections;
 pub mod fields;
 pub mod health;
+pub mod integrations;
 pub mod organizations;
 pub mod people;
 pub mod qr;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     registrations::configure(cfg);
     corrections::configure(cfg);
     wards::configure(cfg);
+    integrations::configure(cfg);
     access_log::configure(cfg);
 }
 

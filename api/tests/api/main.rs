@@ -10,6 +10,7 @@ mod common;
 mod contract;
 mod corrections;
 mod health;
+mod integrations;
 mod organizations;
 mod people;
 mod qr;
