@@ -30,6 +30,7 @@ use utoipa_actix_web::AppExt;
         (name = "contacts", description = "Contact queries of health officers"),
         (name = "assessments", description = "Criteria sets and organizations' self-assessments"),
         (name = "corrections", description = "Correction requests for vaccination and recovery data, with their history"),
+        (name = "integrations", description = "API keys for other systems, and imports of doses and test results"),
         (name = "wards", description = "Ward office work in bulk: residents from a CSV file, printed QR cards"),
         (name = "registrations", description = "Registration by SMS for people without a smartphone, and card links"),
     )

@@ -5,9 +5,10 @@
 pub mod access_log;
 pub mod accounts;
 pub mod contacts;
-pub mod criteria;
 pub mod corrections;
+pub mod criteria;
 pub mod health;
+pub mod integrations;
 pub mod organizations;
 pub mod outbox;
 pub mod people;

@@ -165,6 +165,8 @@ diesel::table! {
         facility -> Nullable<Text>,
         recorded_by_account_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        source -> Nullable<Text>,
+        source_record_id -> Nullable<Text>,
     }
 }
 
@@ -324,6 +326,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        public_id -> Text,
+        name -> Text,
+        source -> Text,
+        key_prefix -> Text,
+        key_hash -> Text,
+        scopes -> Text,
+        created_by_account_id -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     assessments (id) {
         id -> BigInt,
         public_id -> Text,
@@ -349,6 +366,24 @@ diesel::table! {
         title -> Nullable<Text>,
         linked_by_account_id -> Nullable<BigInt>,
         linked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_jobs (id) {
+        id -> BigInt,
+        public_id -> Text,
+        api_key_id -> Nullable<BigInt>,
+        account_id -> Nullable<BigInt>,
+        kind -> Text,
+        state -> Text,
+        total -> Integer,
+        processed -> Integer,
+        created -> Integer,
+        unchanged -> Integer,
+        rejected -> Integer,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
     }
 }
 
@@ -396,6 +431,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_links,
     correction_requests,
     correction_events,
+    api_keys,
+    import_jobs,
     access_log,
     contact_queries,
     criteria_sets,

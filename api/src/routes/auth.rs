@@ -89,16 +89,14 @@ pub async fn login(
     // The peer itself, never a forwarded-for header a client could forge.
     let address = request.peer_addr().map(|peer| peer.ip());
     let limiter = &state.login_limiter;
-    limiter
-        .check(&username, address)
-        .map_err(|wait| {
-            let retry_after = crate::limits::retry_after_seconds(wait);
-            ApiError::TooManyRequests {
-                code: "too_many_requests",
-                detail: format!("Too many failed attempts; try again in {retry_after} seconds."),
-                retry_after,
-            }
-        })?;
+    limiter.check(&username, address).map_err(|wait| {
+        let retry_after = crate::limits::retry_after_seconds(wait);
+        ApiError::TooManyRequests {
+            code: "too_many_requests",
+            detail: format!("Too many failed attempts; try again in {retry_after} seconds."),
+            retry_after,
+        }
+    })?;
 
     let app = state.clone();
     let name = username.clone();

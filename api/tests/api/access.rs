@@ -50,7 +50,9 @@ const CALLERS: [(&str, &str); 12] = [
 /// - `reg`: a registration by SMS waiting for its code, one per caller;
 /// - `card`: a link to person P's card, sent by SMS;
 /// - `cor`: a recovery correction request filed for P by the ward officer;
-/// - `ward`: ward 26794.
+/// - `ward`: ward 26794;
+/// - `key`: an integrator's API key;
+/// - `imp`: an import the city administrator ran.
 ///
 /// Statuses: 200, 201 and 204 are allowed calls that succeed; 401 is a call
 /// without a token; 403 a role that may not do this at all; 404 a target
@@ -151,6 +153,12 @@ GET    /corrections/{id}                  cor   401 200 200 200 404 404 404 404 
 POST   /corrections/{id}/transitions      cor   401 200 403 200 404 404 404 404 404 403 404 404
 POST   /wards/{code}/residents/import     ward  401 200 403 200 403 403 403 403 403 403 403 403
 POST   /wards/{code}/cards.pdf            ward  401 200 403 200 403 403 403 403 403 403 403 403
+POST   /api-keys                          -     401 201 403 403 403 403 403 403 403 403 403 403
+GET    /api-keys                          -     401 200 403 403 403 403 403 403 403 403 403 403
+POST   /api-keys/{id}/revoke              key   401 200 403 403 403 403 403 403 403 403 403 403
+POST   /imports/vaccinations              -     401 200 403 403 403 403 403 403 403 403 403 403
+POST   /imports/test-results              -     401 200 403 403 403 403 403 403 403 403 403 403
+GET    /imports/{id}                      imp   401 200 403 403 403 403 403 403 403 403 403 403
 ";
 
 /// One row of [`MATRIX`].
@@ -290,6 +298,8 @@ struct World {
     /// The secret of a link to P's card.
     card_token: String,
     correction: String,
+    api_key: String,
+    import: String,
     /// An account whose credentials every login call uses.
     login_username: String,
     /// One refresh token per caller for the refresh call, one for logout:
@@ -399,6 +409,22 @@ impl World {
             .unwrap()
             .1
             .to_owned();
+        let (_, api_key) = app
+            .post(
+                "/api-keys",
+                Some(&admin),
+                &json!({ "name": "Lab", "source": "lab", "scopes": ["import_test_results"] }),
+            )
+            .await;
+        let (_, import) = app
+            .send(
+                app.client
+                    .post(app.url("/imports/test-results"))
+                    .bearer_auth(&admin)
+                    .header("content-type", "text/csv")
+                    .body(""),
+            )
+            .await;
         let (_, correction) = app
             .post(
                 &format!("/people/{person_id}/corrections"),
@@ -444,6 +470,8 @@ impl World {
             registrations,
             card_token,
             correction: text(&correction["id"]),
+            api_key: text(&api_key["id"]),
+            import: text(&import["id"]),
             login_username: stranger.username.clone(),
             refresh_tokens,
             logout_tokens,
@@ -465,6 +493,8 @@ impl World {
             "-" | "card" => return row.path.to_owned(),
             "reg" => &self.registrations[column].0,
             "ward" => "26794",
+            "key" => &self.api_key,
+            "imp" => &self.import,
             "cor" => &self.correction,
             "P" | "D" => &self.subject(row).id,
             "orgA" => &self.organization,
@@ -531,6 +561,15 @@ impl World {
                 ))
             }
             ("POST", "/wards/{code}/cards.pdf") => json!({ "person_ids": [self.person.id] }),
+            ("POST", "/api-keys") => json!({
+                "name": "Phòng xét nghiệm",
+                "source": format!("lab_{}", unique()),
+                "scopes": ["import_vaccinations"],
+            }),
+            // Empty files, which `call` sends as text: nothing to import.
+            ("POST", "/imports/vaccinations" | "/imports/test-results") => {
+                Value::String(String::new())
+            }
             ("POST", "/accounts") => json!({
                 "username": format!("staff-{}", unique()),
                 "password": PASSWORD,
