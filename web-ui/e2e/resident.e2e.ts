@@ -94,6 +94,8 @@ interface Visit {
   entered_at: string;
   exited_at?: string | null;
   exit_method?: string | null;
+  folded_name: string;
+  colour: string;
 }
 
 test('the resident checks in at the market gate from its location QR and checks out', async () => {
@@ -114,6 +116,10 @@ test('the resident checks in at the market gate from its location QR and checks 
   // The poster's URL carries the public URL; the path is what the phone opens.
   await page.goto(`${product.url}${new URL(gate?.location_url ?? '').pathname}`);
   await page.getByText('Chợ Thủ Đức').waitFor();
+  await page.getByRole('radio', { name: 'Tôi' }).waitFor();
+  expect(await page.getByRole('radio', { name: 'Tôi' }).isChecked()).toBe(true);
+  await screenshot(page, 'resident-check-in-page');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name: 'Vào Cổng chính' }).click();
   const done = page.getByRole('status');
   await done.getByText('Đã khai báo vào').waitFor();
@@ -135,6 +141,20 @@ test('the resident checks in at the market gate from its location QR and checks 
   expect(left?.exited_at).toBeTruthy();
   expect(left?.exit_method).toBe('self_check_out');
   await screenshot(page, 'resident-self-check-out');
+
+  // Again, for the relative declared for: her own colour (black), her visit.
+  await page.getByRole('button', { name: 'Khai báo vào lại' }).click();
+  await page.getByRole('radio', { name: 'Trần Thị Bưởi' }).check();
+  await page.getByRole('button', { name: 'Vào Cổng chính' }).click();
+  await done.getByText('TRAN THI BUOI').waitFor();
+  expect(await done.getAttribute('data-colour')).toBe('black');
+  const [relative] = await visitsOfGate();
+  expect(relative?.id).not.toBe(entered?.id);
+  expect(relative?.folded_name).toBe('TRAN THI BUOI');
+  expect(relative?.colour).toBe('black');
+  await page.getByRole('button', { name: 'Ra khỏi địa điểm' }).click();
+  await done.getByText('Đã ra').waitFor();
+  expect((await visitsOfGate())[0]?.exit_method).toBe('self_check_out');
 });
 
 test('a visitor not logged in logs in from the check-in page and comes back to it', async () => {

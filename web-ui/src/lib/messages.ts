@@ -290,6 +290,8 @@ export const vi = {
   'checkin.alreadyEnded': 'Lượt vào này đã kết thúc: bạn đã ra, đã được quét ra hoặc đã quá thời gian ở tối đa.',
   'checkin.visitUnknown': 'Không tìm thấy lượt vào này trong tài khoản của bạn.',
   'checkin.sessionEnded': 'Phiên đăng nhập đã hết. Hãy đăng nhập lại.',
+  'checkin.who': 'Ai vào?',
+  'checkin.myself': 'Tôi',
 
   'admin.title': 'Quản trị thành phố',
   'health.title': 'Cán bộ y tế',
@@ -640,6 +642,8 @@ export const en: Record<MessageKey, string> = {
   'checkin.alreadyEnded': 'This visit already ended: you checked out, were scanned out, or the maximum stay ran out.',
   'checkin.visitUnknown': 'This visit is not one of your account.',
   'checkin.sessionEnded': 'Your session ended. Please log in again.',
+  'checkin.who': 'Who is coming in?',
+  'checkin.myself': 'Me',
 
   'admin.title': 'City administration',
   'health.title': 'Health officer',

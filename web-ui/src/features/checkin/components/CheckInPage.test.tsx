@@ -2,6 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { expect, test } from 'vitest';
 import { account, logIn, renderPage } from '@/test/render';
+import { person } from '@/test/fixtures';
 import { http, server } from '@/test/server';
 import { CheckInPage } from './CheckInPage';
 
@@ -63,6 +64,32 @@ test('a resident checks in with one button, sees place, time and colour, and che
   expect(screen.getByTestId('exited-at')).toHaveTextContent('10:05');
   expect(screen.queryByRole('button', { name: 'Ra khỏi địa điểm' })).not.toBeInTheDocument();
   expect(screen.getByRole('button', { name: 'Khai báo vào lại' })).toBeInTheDocument();
+});
+
+test('a resident checks in a person they declared for, who is named on the confirmation', async () => {
+  const relative = { ...person, id: 'person-2', full_name: 'Trần Thị Bưởi', folded_name: 'TRAN THI BUOI', declared_on_behalf: true };
+  const bodies: { person_id?: string | null }[] = [];
+  server.use(
+    http.get('/api/v1/locations/{code}', ({ response }) => response(200).json(place)),
+    http.get('/api/v1/people/{id}/declared', ({ params, response }) =>
+      params.id === 'person-1' ? response(200).json([relative]) : response(404).json(problem(404, 'not_found')),
+    ),
+    http.post('/api/v1/locations/{code}/check-ins', async ({ request, response }) => {
+      const body = await request.json();
+      bodies.push(body);
+      return response(201).json({ ...answer, colour: 'black', visit: { ...visit, folded_name: 'TRAN THI BUOI' } });
+    }),
+  );
+  const user = userEvent.setup();
+  logIn('resident', { person_id: 'person-1' });
+  renderPage(<CheckInPage code="LOC123" account={account('resident', { person_id: 'person-1' })} />);
+  expect(await screen.findByRole('radio', { name: 'Tôi' })).toBeChecked();
+  await user.click(screen.getByRole('radio', { name: 'Trần Thị Bưởi' }));
+  await user.click(screen.getByRole('button', { name: 'Vào Cổng chính' }));
+  const done = await screen.findByRole('status');
+  expect(done).toHaveTextContent('TRAN THI BUOI');
+  expect(done).toHaveTextContent('Đen');
+  expect(bodies.map((body) => body.person_id)).toEqual(['person-2']);
 });
 
 test('a replaced code refused at check-in is explained, and the button stays', async () => {

@@ -7,9 +7,6 @@
 // API lists no visits to the resident; after a reload the page offers the
 // check-in button again, and the earlier visit closes at the checkpoint's
 // maximum stay or when the staff scan the resident out.
-// Limitation: the page checks in the resident themselves only; the API also
-// accepts a person they declared for (`person_id`), which the page does not
-// offer yet.
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiProblem } from '@/api/problem';
@@ -18,7 +15,7 @@ import { colourLabel } from '@/components/Status';
 import { useI18n } from '@/lib/i18n';
 import { newIdempotencyKey } from '@/lib/ids';
 import type { Account } from '@/lib/session';
-import { useCheckIn, useCheckOut, type CheckIn, type VisitRange } from '../api/checkin';
+import { useCheckIn, useCheckOut, useDeclaredForCheckIn, type CheckIn, type VisitRange } from '../api/checkin';
 import { useLocationCode } from '../api/location';
 
 type T = ReturnType<typeof useI18n>['t'];
@@ -49,6 +46,7 @@ function Confirmation({ answer, ended }: { answer: CheckIn; ended: VisitRange | 
   return (
     <div className={`checkin-done ${green ? 'checkin-green' : 'checkin-black'}`} data-colour={answer.colour} role="status">
       <p className="checkin-done-title">{ended ? t('checkin.checkedOut') : t('checkin.checkedIn')}</p>
+      <p className="checkin-who">{visit.folded_name}</p>
       <p className="checkin-colour">
         <strong>{colourLabel(answer.colour, t)}</strong> <span>{reason(answer)}</span>
       </p>
@@ -76,9 +74,11 @@ function Confirmation({ answer, ended }: { answer: CheckIn; ended: VisitRange | 
   );
 }
 
-function ResidentCheckIn({ code, placeName }: { code: string; placeName: string }) {
+function ResidentCheckIn({ code, placeName, account }: { code: string; placeName: string; account: Account }) {
   const { t } = useI18n();
   const key = useRef(newIdempotencyKey());
+  const declared = useDeclaredForCheckIn(account.person_id);
+  const [personId, setPersonId] = useState<string | null>(null);
   const checkIn = useCheckIn(code);
   const checkOut = useCheckOut();
   const [ended, setEnded] = useState<VisitRange | null>(null);
@@ -88,6 +88,37 @@ function ResidentCheckIn({ code, placeName }: { code: string; placeName: string 
   if (!answer) {
     return (
       <>
+        {declared.data && declared.data.length > 0 ? (
+          <fieldset className="checkin-who-choice">
+            <legend>{t('checkin.who')}</legend>
+            <label>
+              <input
+                type="radio"
+                name="checkin-person"
+                checked={personId === null}
+                onChange={() => {
+                  setPersonId(null);
+                  key.current = newIdempotencyKey();
+                }}
+              />{' '}
+              {t('checkin.myself')}
+            </label>
+            {declared.data.map((person) => (
+              <label key={person.id}>
+                <input
+                  type="radio"
+                  name="checkin-person"
+                  checked={personId === person.id}
+                  onChange={() => {
+                    setPersonId(person.id);
+                    key.current = newIdempotencyKey();
+                  }}
+                />{' '}
+                {person.full_name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         {checkIn.error ? (
           <p className="notice notice-error" role="alert">
             {checkInError(checkIn.error, t)}
@@ -97,7 +128,7 @@ function ResidentCheckIn({ code, placeName }: { code: string; placeName: string 
           type="button"
           className="primary checkin-button"
           disabled={checkIn.isPending}
-          onClick={() => checkIn.mutate(key.current)}
+          onClick={() => checkIn.mutate({ idempotencyKey: key.current, personId })}
         >
           {checkIn.isPending ? t('checkin.checkingIn') : t('checkin.button', { place: placeName })}
         </button>
@@ -181,7 +212,7 @@ export function CheckInPage({ code, account }: { code: string; account: Account 
           {t('checkin.replaced')}
         </p>
       ) : account?.role === 'resident' ? (
-        <ResidentCheckIn code={code} placeName={place.checkpoint_name} />
+        <ResidentCheckIn code={code} placeName={place.checkpoint_name} account={account} />
       ) : account ? (
         <p className="notice">{t('checkin.residentsOnly')}</p>
       ) : (
