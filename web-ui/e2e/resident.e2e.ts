@@ -1,8 +1,8 @@
 // A resident: the personal QR in green with the reason, masked details with
 // the switch, the people declared for, the printable card at 5 × 5 cm, the
-// English switch, and the check-in page of a location QR.
+// English switch, and the self check-in and check-out on a location QR's page.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { accessibilityProblems, apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, PASSWORD, screenshot, startProduct, token, type Browser, type Product } from './harness';
 
 let product: Product;
 let browser: Browser;
@@ -87,16 +87,96 @@ test('the English switch translates the page and the reason', async () => {
   await page.getByRole('heading', { name: 'Thông tin của tôi' }).waitFor();
 });
 
-test('the check-in page of a location QR names the place and says what to do', async () => {
+interface Visit {
+  id: string;
+  method: string;
+  checkpoint_name: string;
+  entered_at: string;
+  exited_at?: string | null;
+  exit_method?: string | null;
+  folded_name: string;
+  colour: string;
+}
+
+test('the resident checks in at the market gate from its location QR and checks out', async () => {
   const admin = await token(product.url, 'demo.cho');
-  const [gate] = await apiCall<{ location_url: string }[]>(product.url, `/organizations/${admin.account.organization_id}/checkpoints`, {
+  const organization = admin.account.organization_id ?? '';
+  const checkpoints = await apiCall<{ name: string; location_url: string }[]>(product.url, `/organizations/${organization}/checkpoints`, {
     token: admin.token,
   });
+  const gate = checkpoints.find((checkpoint) => checkpoint.name === 'Cổng chính');
+  expect(gate).toBeDefined();
+  const visitsOfGate = async () =>
+    (await apiCall<{ items: Visit[] }>(product.url, `/organizations/${organization}/visits`, { token: admin.token })).items.filter(
+      (visit) => visit.method === 'self_check_in' && visit.checkpoint_name === 'Cổng chính',
+    );
+  expect(await visitsOfGate()).toEqual([]);
+
   const { page } = browser;
   // The poster's URL carries the public URL; the path is what the phone opens.
   await page.goto(`${product.url}${new URL(gate?.location_url ?? '').pathname}`);
   await page.getByText('Chợ Thủ Đức').waitFor();
-  await page.getByText('Cổng chính').waitFor();
-  await page.getByRole('link', { name: 'Mở mã QR của tôi' }).click();
-  await page.waitForURL('**/me');
+  await page.getByRole('radio', { name: 'Tôi' }).waitFor();
+  expect(await page.getByRole('radio', { name: 'Tôi' }).isChecked()).toBe(true);
+  await screenshot(page, 'resident-check-in-page');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Vào Cổng chính' }).click();
+  const done = page.getByRole('status');
+  await done.getByText('Đã khai báo vào').waitFor();
+  expect(await done.getAttribute('data-colour')).toBe('green');
+  await done.getByText('Xanh', { exact: true }).waitFor();
+  await done.getByText('Chợ Thủ Đức · Cổng chính').waitFor();
+
+  const [entered] = await visitsOfGate();
+  expect(entered?.entered_at).toBeTruthy();
+  expect(entered?.exited_at ?? null).toBeNull();
+  await screenshot(page, 'resident-self-check-in');
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  await page.getByRole('button', { name: 'Ra khỏi địa điểm' }).click();
+  await done.getByText('Đã ra').waitFor();
+  await page.getByTestId('exited-at').waitFor();
+  const [left] = await visitsOfGate();
+  expect(left?.id).toBe(entered?.id);
+  expect(left?.exited_at).toBeTruthy();
+  expect(left?.exit_method).toBe('self_check_out');
+  await screenshot(page, 'resident-self-check-out');
+
+  // Again, for the relative declared for: her own colour (black), her visit.
+  await page.getByRole('button', { name: 'Khai báo vào lại' }).click();
+  await page.getByRole('radio', { name: 'Trần Thị Bưởi' }).check();
+  await page.getByRole('button', { name: 'Vào Cổng chính' }).click();
+  await done.getByText('TRAN THI BUOI').waitFor();
+  expect(await done.getAttribute('data-colour')).toBe('black');
+  const [relative] = await visitsOfGate();
+  expect(relative?.id).not.toBe(entered?.id);
+  expect(relative?.folded_name).toBe('TRAN THI BUOI');
+  expect(relative?.colour).toBe('black');
+  await page.getByRole('button', { name: 'Ra khỏi địa điểm' }).click();
+  await done.getByText('Đã ra').waitFor();
+  expect((await visitsOfGate())[0]?.exit_method).toBe('self_check_out');
+});
+
+test('a visitor not logged in logs in from the check-in page and comes back to it', async () => {
+  const admin = await token(product.url, 'demo.cho');
+  const [gate] = await apiCall<{ location_url: string }[]>(product.url, `/organizations/${admin.account.organization_id}/checkpoints`, {
+    token: admin.token,
+  });
+  const path = new URL(gate?.location_url ?? '').pathname;
+  const visitor = await launchBrowser({ mobile: true });
+  try {
+    const { page } = visitor;
+    await page.goto(`${product.url}${path}`);
+    await page.getByText(/đưa mã QR cá nhân/).waitFor();
+    expect(await page.getByRole('button', { name: /^Vào / }).count()).toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.locator('section.checkin').getByRole('link', { name: 'Đăng nhập' }).click();
+    await page.getByLabel('Tên đăng nhập').fill('demo.cudan');
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL((address) => address.pathname === path);
+    await page.getByRole('button', { name: /^Vào / }).waitFor();
+  } finally {
+    await visitor.close();
+  }
 });

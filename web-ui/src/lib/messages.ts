@@ -268,10 +268,30 @@ export const vi = {
   'checkin.title': 'Khai báo vào địa điểm',
   'checkin.unknown': 'Mã địa điểm này không tồn tại. Hãy hỏi nhân viên tại đây.',
   'checkin.replaced': 'Mã trên áp phích này đã được thay. Hãy quét áp phích mới hoặc hỏi nhân viên.',
-  'checkin.showQr': 'Mở mã QR cá nhân và đưa cho nhân viên tại khu vực này quét.',
   'checkin.myQr': 'Mở mã QR của tôi',
-  'checkin.loginFirst': 'Đăng nhập bằng tài khoản người dân để khai báo.',
+  'checkin.loginFirst': 'Đăng nhập bằng tài khoản người dân để tự khai báo vào đây; sau khi đăng nhập bạn sẽ quay lại trang này.',
   'checkin.residentsOnly': 'Trang này dành cho người dân vào địa điểm.',
+
+  // Self check-in and check-out (ui3).
+  'checkin.button': 'Vào {place}',
+  'checkin.checkingIn': 'Đang khai báo…',
+  'checkin.orShowQr': 'Hoặc mở mã QR cá nhân và đưa cho nhân viên tại khu vực này quét.',
+  'checkin.noAccount': 'Chưa có tài khoản? Bạn vẫn có thể đưa mã QR cá nhân (trên điện thoại hoặc thẻ in) cho nhân viên tại đây quét.',
+  'checkin.checkedIn': 'Đã khai báo vào',
+  'checkin.checkedOut': 'Đã ra',
+  'checkin.place': 'Địa điểm',
+  'checkin.enteredAt': 'Giờ vào',
+  'checkin.exitedAt': 'Giờ ra',
+  'checkin.endsAt': 'Tự động ra lúc',
+  'checkin.replayed': 'Lượt vào này đã được ghi trước đó; không ghi thêm lượt mới.',
+  'checkin.checkOut': 'Ra khỏi địa điểm',
+  'checkin.checkingOut': 'Đang ghi giờ ra…',
+  'checkin.again': 'Khai báo vào lại',
+  'checkin.alreadyEnded': 'Lượt vào này đã kết thúc: bạn đã ra, đã được quét ra hoặc đã quá thời gian ở tối đa.',
+  'checkin.visitUnknown': 'Không tìm thấy lượt vào này trong tài khoản của bạn.',
+  'checkin.sessionEnded': 'Phiên đăng nhập đã hết. Hãy đăng nhập lại.',
+  'checkin.who': 'Ai vào?',
+  'checkin.myself': 'Tôi',
 
   'admin.title': 'Quản trị thành phố',
   'health.title': 'Cán bộ y tế',
@@ -282,7 +302,7 @@ export const vi = {
   'guide.title': 'Hướng dẫn sử dụng',
   'guide.intro': 'Các bước chính cho từng vai trò. Phần của bạn được mở sẵn.',
   'guide.resident':
-    'Đăng nhập, mở “Thông tin của tôi”: mã QR hiện màu xanh hoặc đen kèm lý do.\nĐưa mã QR cho nhân viên quét khi vào chợ, siêu thị, công ty.\nSố giấy tờ và ngày sinh được che; bấm nút để hiện đầy đủ.\nBấm “In thẻ QR” để in thẻ giấy 5 × 5 cm.\nBấm “Ai đã xem thông tin của tôi” để biết ai đã xem thông tin của bạn, lúc nào và vì sao.\nKhai hộ người thân không có điện thoại ở mục “Người tôi khai hộ”.\nNếu đã tiêm mà mã vẫn đen, hãy liên hệ phường để kiểm tra dữ liệu tiêm.',
+    'Đăng nhập, mở “Thông tin của tôi”: mã QR hiện màu xanh hoặc đen kèm lý do.\nKhi vào chợ, siêu thị, công ty: quét áp phích QR tại cổng rồi bấm nút “Vào …” để tự khai báo, và bấm “Ra khỏi địa điểm” khi ra; hoặc đưa mã QR cá nhân cho nhân viên quét.\nSố giấy tờ và ngày sinh được che; bấm nút để hiện đầy đủ.\nBấm “In thẻ QR” để in thẻ giấy 5 × 5 cm.\nBấm “Ai đã xem thông tin của tôi” để biết ai đã xem thông tin của bạn, lúc nào và vì sao.\nKhai hộ người thân không có điện thoại ở mục “Người tôi khai hộ”.\nNếu đã tiêm mà mã vẫn đen, hãy liên hệ phường để kiểm tra dữ liệu tiêm.',
   'guide.ward_officer':
     'Mở “Người dân”, nhập số giấy tờ để tìm người dân của phường.\nChọn hoặc ghi mục đích tra cứu: người dân sẽ thấy nó; mục đích được giữ cho người tiếp theo đến khi bạn đăng xuất.\nNếu chưa có, điền mẫu “Tạo hồ sơ người dân”.\nTrong hồ sơ, ghi nhận khỏi bệnh (F0) theo giấy chứng nhận của phường.\nBấm “In thẻ QR” để in thẻ cho người không có điện thoại.',
   'guide.organization_admin':
@@ -600,10 +620,30 @@ export const en: Record<MessageKey, string> = {
   'checkin.title': 'Checking in',
   'checkin.unknown': 'This location code does not exist. Ask the staff here.',
   'checkin.replaced': 'The code on this poster was replaced. Scan the new poster or ask the staff.',
-  'checkin.showQr': 'Open your personal QR and show it to the staff of this area.',
   'checkin.myQr': 'Open my QR',
-  'checkin.loginFirst': 'Log in with a resident account to check in.',
+  'checkin.loginFirst': 'Log in with a resident account to check in here yourself; after logging in you come back to this page.',
   'checkin.residentsOnly': 'This page is for residents coming in.',
+
+  // Self check-in and check-out (ui3).
+  'checkin.button': 'Check in at {place}',
+  'checkin.checkingIn': 'Checking in…',
+  'checkin.orShowQr': 'Or open your personal QR and show it to the staff of this area.',
+  'checkin.noAccount': 'No account? You can still show your personal QR (on a phone or a printed card) to the staff here.',
+  'checkin.checkedIn': 'Checked in',
+  'checkin.checkedOut': 'Checked out',
+  'checkin.place': 'Place',
+  'checkin.enteredAt': 'Entered at',
+  'checkin.exitedAt': 'Left at',
+  'checkin.endsAt': 'Closes by itself at',
+  'checkin.replayed': 'This check-in was already recorded; no new visit was added.',
+  'checkin.checkOut': 'Check out',
+  'checkin.checkingOut': 'Checking out…',
+  'checkin.again': 'Check in again',
+  'checkin.alreadyEnded': 'This visit already ended: you checked out, were scanned out, or the maximum stay ran out.',
+  'checkin.visitUnknown': 'This visit is not one of your account.',
+  'checkin.sessionEnded': 'Your session ended. Please log in again.',
+  'checkin.who': 'Who is coming in?',
+  'checkin.myself': 'Me',
 
   'admin.title': 'City administration',
   'health.title': 'Health officer',
@@ -614,7 +654,7 @@ export const en: Record<MessageKey, string> = {
   'guide.title': 'User guide',
   'guide.intro': 'The main steps for each role. Yours is open.',
   'guide.resident':
-    'Log in and open “My information”: the QR shows green or black with the reason.\nShow the QR to the staff when you enter a market, a shop or an office.\nThe document number and birth date are masked; press the button to show them.\nPress “Print QR card” to print a 5 × 5 cm paper card.\nPress “Who read my data” to see who read your data, when and why.\nDeclare for a relative without a phone under “People I declared for”.\nIf you are vaccinated and the code is still black, ask your ward to check your vaccination data.',
+    'Log in and open “My information”: the QR shows green or black with the reason.\nWhen you enter a market, a shop or an office: scan the QR poster at the gate and press “Check in at …”, then “Check out” when you leave; or show your personal QR to the staff.\nThe document number and birth date are masked; press the button to show them.\nPress “Print QR card” to print a 5 × 5 cm paper card.\nPress “Who read my data” to see who read your data, when and why.\nDeclare for a relative without a phone under “People I declared for”.\nIf you are vaccinated and the code is still black, ask your ward to check your vaccination data.',
   'guide.ward_officer':
     'Open “Residents” and type a document number to find a resident of your ward.\nPick or write the purpose of the lookup: the resident sees it; it stays chosen for the next resident until you log out.\nIf there is none, fill in “Create a resident record”.\nIn the record, record a recovery (F0) from the ward’s certificate.\nPress “Print QR card” to print a card for someone without a phone.',
   'guide.organization_admin':

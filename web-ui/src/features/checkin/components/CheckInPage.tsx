@@ -1,16 +1,188 @@
 // The page a location QR opens: which organization and area the poster
-// belongs to, whether the code is still in force, and what the visitor does.
+// belongs to, whether the code is still in force, and for a logged-in
+// resident one button that checks in, the confirmation with the place, the
+// time and the colour the API decided, and the button that checks out.
 //
-// Limitation: the API has no self check-in by location code yet, so this
-// page tells a logged-in resident to show their personal QR to the staff at
-// the area instead of recording the visit itself; the check-in button comes
-// with the organizations work that adds the endpoint.
+// Limitation: the open visit lives only in this page's memory, because the
+// API lists no visits to the resident; after a reload the page offers the
+// check-in button again, and the earlier visit closes at the checkpoint's
+// maximum stay or when the staff scan the resident out.
+import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiProblem } from '@/api/problem';
-import { ErrorNotice } from '@/components/ErrorNotice';
+import { ErrorNotice, errorText } from '@/components/ErrorNotice';
+import { colourLabel } from '@/components/Status';
 import { useI18n } from '@/lib/i18n';
+import { newIdempotencyKey } from '@/lib/ids';
 import type { Account } from '@/lib/session';
+import { useCheckIn, useCheckOut, useDeclaredForCheckIn, type CheckIn, type VisitRange } from '../api/checkin';
 import { useLocationCode } from '../api/location';
+
+type T = ReturnType<typeof useI18n>['t'];
+
+function checkInError(error: unknown, t: T): string {
+  if (error instanceof ApiProblem) {
+    if (error.code === 'location_code_replaced') return t('checkin.replaced');
+    if (error.status === 404) return t('checkin.unknown');
+    if (error.status === 403) return t('checkin.residentsOnly');
+    if (error.status === 401) return t('checkin.sessionEnded');
+  }
+  return errorText(error, t);
+}
+
+function checkOutError(error: unknown, t: T): string {
+  if (error instanceof ApiProblem) {
+    if (error.code === 'visit_ended') return t('checkin.alreadyEnded');
+    if (error.status === 404) return t('checkin.visitUnknown');
+    if (error.status === 401) return t('checkin.sessionEnded');
+  }
+  return errorText(error, t);
+}
+
+function Confirmation({ answer, ended }: { answer: CheckIn; ended: VisitRange | null }) {
+  const { t, reason, dateTime } = useI18n();
+  const green = answer.colour === 'green';
+  const visit = ended ?? answer.visit;
+  return (
+    <div className={`checkin-done ${green ? 'checkin-green' : 'checkin-black'}`} data-colour={answer.colour} role="status">
+      <p className="checkin-done-title">{ended ? t('checkin.checkedOut') : t('checkin.checkedIn')}</p>
+      <p className="checkin-who">{visit.folded_name}</p>
+      <p className="checkin-colour">
+        <strong>{colourLabel(answer.colour, t)}</strong> <span>{reason(answer)}</span>
+      </p>
+      <dl className="checkin-facts">
+        <dt>{t('checkin.place')}</dt>
+        <dd>
+          {answer.organization_name} · {visit.checkpoint_name}
+        </dd>
+        <dt>{t('checkin.enteredAt')}</dt>
+        <dd data-testid="entered-at">{dateTime(visit.entered_at)}</dd>
+        {visit.exited_at ? (
+          <>
+            <dt>{t('checkin.exitedAt')}</dt>
+            <dd data-testid="exited-at">{dateTime(visit.exited_at)}</dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('checkin.endsAt')}</dt>
+            <dd>{dateTime(visit.ends_at)}</dd>
+          </>
+        )}
+      </dl>
+      {answer.replayed && !ended ? <p>{t('checkin.replayed')}</p> : null}
+    </div>
+  );
+}
+
+function ResidentCheckIn({ code, placeName, account }: { code: string; placeName: string; account: Account }) {
+  const { t } = useI18n();
+  const key = useRef(newIdempotencyKey());
+  const declared = useDeclaredForCheckIn(account.person_id);
+  const [personId, setPersonId] = useState<string | null>(null);
+  const checkIn = useCheckIn(code);
+  const checkOut = useCheckOut();
+  const [ended, setEnded] = useState<VisitRange | null>(null);
+  const [endedElsewhere, setEndedElsewhere] = useState(false);
+
+  const answer = checkIn.data;
+  if (!answer) {
+    return (
+      <>
+        {declared.data && declared.data.length > 0 ? (
+          <fieldset className="checkin-who-choice">
+            <legend>{t('checkin.who')}</legend>
+            <label>
+              <input
+                type="radio"
+                name="checkin-person"
+                checked={personId === null}
+                onChange={() => {
+                  setPersonId(null);
+                  key.current = newIdempotencyKey();
+                }}
+              />{' '}
+              {t('checkin.myself')}
+            </label>
+            {declared.data.map((person) => (
+              <label key={person.id}>
+                <input
+                  type="radio"
+                  name="checkin-person"
+                  checked={personId === person.id}
+                  onChange={() => {
+                    setPersonId(person.id);
+                    key.current = newIdempotencyKey();
+                  }}
+                />{' '}
+                {person.full_name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        {checkIn.error ? (
+          <p className="notice notice-error" role="alert">
+            {checkInError(checkIn.error, t)}
+          </p>
+        ) : null}
+        <button
+          type="button"
+          className="primary checkin-button"
+          disabled={checkIn.isPending}
+          onClick={() => checkIn.mutate({ idempotencyKey: key.current, personId })}
+        >
+          {checkIn.isPending ? t('checkin.checkingIn') : t('checkin.button', { place: placeName })}
+        </button>
+        <p className="muted">{t('checkin.orShowQr')}</p>
+        <Link className="button" to="/me">
+          {t('checkin.myQr')}
+        </Link>
+      </>
+    );
+  }
+
+  const open = !ended && !endedElsewhere;
+  return (
+    <>
+      <Confirmation answer={answer} ended={ended} />
+      {checkOut.error ? (
+        <p className="notice notice-error" role="alert">
+          {checkOutError(checkOut.error, t)}
+        </p>
+      ) : null}
+      {open ? (
+        <button
+          type="button"
+          className="checkin-button checkout-button"
+          disabled={checkOut.isPending}
+          onClick={() =>
+            checkOut.mutate(answer.visit.visit_id, {
+              onSuccess: setEnded,
+              onError: (error) => {
+                if (error instanceof ApiProblem && error.code === 'visit_ended') setEndedElsewhere(true);
+              },
+            })
+          }
+        >
+          {checkOut.isPending ? t('checkin.checkingOut') : t('checkin.checkOut')}
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            key.current = newIdempotencyKey();
+            setEnded(null);
+            setEndedElsewhere(false);
+            checkOut.reset();
+            checkIn.reset();
+          }}
+        >
+          {t('checkin.again')}
+        </button>
+      )}
+    </>
+  );
+}
 
 export function CheckInPage({ code, account }: { code: string; account: Account | null }) {
   const { t } = useI18n();
@@ -40,20 +212,16 @@ export function CheckInPage({ code, account }: { code: string; account: Account 
           {t('checkin.replaced')}
         </p>
       ) : account?.role === 'resident' ? (
-        <>
-          <p className="notice">{t('checkin.showQr')}</p>
-          <Link className="button primary" to="/me">
-            {t('checkin.myQr')}
-          </Link>
-        </>
+        <ResidentCheckIn code={code} placeName={place.checkpoint_name} account={account} />
       ) : account ? (
         <p className="notice">{t('checkin.residentsOnly')}</p>
       ) : (
         <>
           <p className="notice">{t('checkin.loginFirst')}</p>
-          <Link className="button primary" to={`/login?next=${encodeURIComponent(`/check-in/${code}`)}`}>
+          <Link className="button primary checkin-button" to={`/login?next=${encodeURIComponent(`/check-in/${code}`)}`}>
             {t('login.submit')}
           </Link>
+          <p className="muted">{t('checkin.noAccount')}</p>
         </>
       )}
     </section>
