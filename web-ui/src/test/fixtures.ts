@@ -48,5 +48,6 @@ export const checkpoint: Schemas['CheckpointView'] = {
   name: 'Cổng chính',
   location_code: 'LOC123',
   location_url: 'http://127.0.0.1:8080/check-in/LOC123',
+  max_stay_minutes: 240,
   created_at: '2021-10-01T00:00:00Z',
 };

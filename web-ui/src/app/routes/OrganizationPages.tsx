@@ -26,6 +26,9 @@ export function OrganizationView({ organizationId }: { organizationId: string })
         <p className="actions">
           <Link className="button primary" to="/scan">
             {t('nav.scan')}
+          </Link>{' '}
+          <Link className="button" to="/organization/assessment">
+            {t('assessment.open')}
           </Link>
         </p>
       )}
