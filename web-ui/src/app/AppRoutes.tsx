@@ -25,6 +25,8 @@ const RegistrationForm = lazy(() => import('@/features/people/components/Registr
 const OrganizationRegistrationForm = lazy(() =>
   import('@/features/organizations/components/OrganizationRegistrationForm').then((m) => ({ default: m.OrganizationRegistrationForm })),
 );
+// Self-assessment (ui4).
+const AssessmentPage = lazy(() => import('./routes/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
 const ScannerPage = lazy(() => import('@/features/scanner/components/ScannerPage').then((m) => ({ default: m.ScannerPage })));
 
 export const homeOf: Record<Role, string> = {
@@ -129,6 +131,8 @@ export function AppRoutes() {
         />
         <Route path="ward" element={<RequireRole roles={['ward_officer', 'city_admin']}><WardHome /></RequireRole>} />
         <Route path="organization" element={<RequireRole roles={['organization_admin']}><OrganizationHome /></RequireRole>} />
+        {/* Self-assessment (ui4). */}
+        <Route path="organization/assessment" element={<RequireRole roles={['organization_admin']}><AssessmentPage /></RequireRole>} />
         <Route path="organizations" element={<RequireRole roles={['health_officer', 'city_admin']}><AdminHome /></RequireRole>} />
         <Route
           path="organizations/:id"

@@ -6,6 +6,8 @@ import { useOrganization } from '@/features/organizations/api/organizations';
 import { Checkpoints } from '@/features/organizations/components/Checkpoints';
 import { OrganizationDetails } from '@/features/organizations/components/OrganizationDetails';
 import { Staff } from '@/features/organizations/components/Staff';
+import { StaffPeople } from '@/features/organizations/components/StaffPeople';
+import { Visitors } from '@/features/organizations/components/Visitors';
 import { Visits } from '@/features/organizations/components/Visits';
 import { useI18n } from '@/lib/i18n';
 import { useSession } from '@/lib/session';
@@ -26,6 +28,9 @@ export function OrganizationView({ organizationId }: { organizationId: string })
         <p className="actions">
           <Link className="button primary" to="/scan">
             {t('nav.scan')}
+          </Link>{' '}
+          <Link className="button" to="/organization/assessment">
+            {t('assessment.open')}
           </Link>
         </p>
       )}
@@ -47,6 +52,19 @@ export function OrganizationView({ organizationId }: { organizationId: string })
         <h2 id="org-visits">{t('visits.title')}</h2>
         <Visits organizationId={organizationId} />
       </section>
+      {/* Visitor and staff lists with status (ui4): the API lets the organization's admin and the city admin read them. */}
+      {(admin || role === 'city_admin') && (
+        <>
+          <section aria-labelledby="org-visitors">
+            <h2 id="org-visitors">{t('lists.visitors')}</h2>
+            <Visitors organizationId={organizationId} />
+          </section>
+          <section aria-labelledby="org-staff-people">
+            <h2 id="org-staff-people">{t('lists.staff')}</h2>
+            <StaffPeople organizationId={organizationId} canLink={admin} />
+          </section>
+        </>
+      )}
     </div>
   );
 }

@@ -150,3 +150,124 @@ export function useWardList() {
     staleTime: Infinity,
   });
 }
+
+// Visitor and staff lists with each person's status now (ui4).
+export type Visitor = Schemas['VisitorView'];
+export type StaffPerson = Schemas['StaffView'];
+export type HealthSummary = Schemas['HealthSummary'];
+
+export interface VisitorFilter {
+  from: string;
+  until: string;
+  checkpoint?: string | undefined;
+  colour?: string | undefined;
+  who?: string | undefined;
+}
+
+function visitorQuery(filter: VisitorFilter) {
+  return {
+    from: filter.from,
+    until: filter.until,
+    checkpoint: filter.checkpoint || undefined,
+    colour: filter.colour || undefined,
+    who: filter.who || undefined,
+  };
+}
+
+/** Visitors in a window with their status now, newest first, one page at a time. */
+export function useVisitors(organizationId: string, filter: VisitorFilter, cursor?: string) {
+  return useQuery({
+    queryKey: ['organization', organizationId, 'visitors', filter, cursor ?? null],
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/organizations/{id}/visitors', {
+          params: { path: { id: organizationId }, query: { ...visitorQuery(filter), limit: 50, cursor } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+const staffKey = (organizationId: string) => ['organization', organizationId, 'staff-people'] as const;
+
+/** The people on the organization's staff list with their status now. */
+export function useStaffPeople(organizationId: string, colour: string, cursor?: string) {
+  return useQuery({
+    queryKey: [...staffKey(organizationId), colour, cursor ?? null],
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/organizations/{id}/staff', {
+          params: { path: { id: organizationId }, query: { colour: colour || undefined, limit: 50, cursor } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useLinkStaff(organizationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Schemas['StaffInput']) =>
+      unwrap(await api.POST('/api/v1/organizations/{id}/staff', { ...path(organizationId), body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: staffKey(organizationId) }),
+  });
+}
+
+export function useUnlinkStaff(organizationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (personId: string) =>
+      unwrap(
+        await api.DELETE('/api/v1/organizations/{id}/staff/{person_id}', {
+          params: { path: { id: organizationId, person_id: personId } },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: staffKey(organizationId) }),
+  });
+}
+
+/** Saves a blob under `name` through a temporary link. */
+function saveBlob(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser has taken the file once the click returns.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/**
+ * Downloads the visitor list as CSV through the API with the access token
+ * (a plain link could not carry it); the API streams every page of the window.
+ */
+export function useExportVisitors(organizationId: string) {
+  return useMutation({
+    mutationFn: async (filter: VisitorFilter) => {
+      const blob = unwrap(
+        await api.GET('/api/v1/organizations/{id}/visitors.csv', {
+          params: { path: { id: organizationId }, query: visitorQuery(filter) },
+          parseAs: 'blob',
+        }),
+      );
+      saveBlob(blob, 'visitors.csv');
+    },
+  });
+}
+
+/** Downloads the staff list as CSV, as the visitor list above. */
+export function useExportStaff(organizationId: string) {
+  return useMutation({
+    mutationFn: async (colour: string) => {
+      const blob = unwrap(
+        await api.GET('/api/v1/organizations/{id}/staff.csv', {
+          params: { path: { id: organizationId }, query: { colour: colour || undefined } },
+          parseAs: 'blob',
+        }),
+      );
+      saveBlob(blob, 'staff.csv');
+    },
+  });
+}
