@@ -81,6 +81,9 @@ pub struct Settings {
     pub registrations_per_phone_hourly: u32,
     /// Registrations by SMS one client address may request per hour.
     pub registrations_per_address_hourly: u32,
+    /// Online registrations one client address may have refused per hour
+    /// because the document number is already registered.
+    pub registration_refusals_per_address: u32,
 }
 
 /// How SMS leave the outbox.
@@ -274,6 +277,11 @@ impl Settings {
                 &get,
                 "ANTOAN_SMS_REGISTRATIONS_PER_ADDRESS",
                 20,
+            )?,
+            registration_refusals_per_address: small(
+                &get,
+                "ANTOAN_REGISTRATION_REFUSALS_PER_ADDRESS",
+                10,
             )?,
         })
     }

@@ -73,6 +73,8 @@ pub enum ApiError {
     NotFound(&'static str),
     /// No endpoint at this path (404).
     NoSuchRoute,
+    /// The path is an endpoint, but not for this method; holds the methods it takes (405).
+    MethodNotAllowed(Vec<&'static str>),
     /// The request collides with existing data (409).
     Conflict { code: &'static str, detail: String },
     /// Well-formed, but the domain refuses it (422).
@@ -165,6 +167,7 @@ impl ApiError {
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::NoSuchRoute => "no_such_route",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable(_) => "service_unavailable",
@@ -179,6 +182,7 @@ impl ApiError {
             Self::Unauthenticated(_) | Self::InvalidCredentials => "Authentication required",
             Self::Forbidden(_) => "Not allowed",
             Self::NotFound(_) | Self::NoSuchRoute => "Not found",
+            Self::MethodNotAllowed(_) => "Method not allowed",
             Self::Conflict { .. } => "Conflict with existing data",
             Self::Unprocessable { .. } => "The request cannot be carried out",
             Self::PayloadTooLarge => "Request body too large",
@@ -201,6 +205,10 @@ impl ApiError {
             Self::NoSuchRoute => {
                 "There is no endpoint at this path; the API is described at /docs/.".to_owned()
             }
+            Self::MethodNotAllowed(allowed) => format!(
+                "This path takes {} only; the API is described at /docs/.",
+                allowed.join(", ")
+            ),
             Self::PayloadTooLarge => "The request body is larger than the API accepts.".to_owned(),
             Self::UnsupportedMediaType => {
                 "Send the body as JSON with the header Content-Type: application/json.".to_owned()
@@ -241,6 +249,7 @@ impl ResponseError for ApiError {
             Self::Unauthenticated(_) | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) | Self::NoSuchRoute => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -265,6 +274,11 @@ impl ResponseError for ApiError {
             && let Ok(value) = HeaderValue::from_str(&retry_after.max(&1).to_string())
         {
             response.insert_header((header::RETRY_AFTER, value));
+        }
+        if let Self::MethodNotAllowed(allowed) = self
+            && let Ok(value) = HeaderValue::from_str(&allowed.join(", "))
+        {
+            response.insert_header((header::ALLOW, value));
         }
         if matches!(self, Self::Unauthenticated(_) | Self::InvalidCredentials) {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));

@@ -1,6 +1,7 @@
 //! Request limits that protect the service from guessing and flooding:
-//! failed logins counted per username and per client address in fixed
-//! windows. The counters live in the process's memory.
+//! failed logins counted per username and per client address, and refused
+//! online registrations per client address, in fixed windows. The counters
+//! live in the process's memory.
 //!
 //! Limitation: each replica counts on its own, so behind a load balancer with
 //! N replicas an attacker gets up to N times the configured attempts; a shared
@@ -148,6 +149,35 @@ impl LoginLimiter {
     /// stay, so one good account cannot reset a spraying address.
     pub fn record_success(&self, username: &str) {
         self.by_username.clear(&username.to_owned());
+    }
+}
+
+/// Online registrations that named an already registered document number,
+/// per client address: each such answer tells the caller that the number is
+/// registered, so an address that collects too many must wait.
+#[derive(Debug)]
+pub struct RegistrationLimiter {
+    refusals: FailureCounter<IpAddr>,
+}
+
+impl RegistrationLimiter {
+    pub fn new(allowed: u32, window: Duration) -> Self {
+        Self {
+            refusals: FailureCounter::new(allowed, window),
+        }
+    }
+
+    /// `Err(wait)` when this address must wait before registering again.
+    pub fn check(&self, address: Option<IpAddr>) -> Result<(), Duration> {
+        address.map_or(Ok(()), |address| {
+            self.refusals.check(&address, Instant::now())
+        })
+    }
+
+    pub fn record_refusal(&self, address: Option<IpAddr>) {
+        if let Some(address) = address {
+            self.refusals.record_failure(&address, Instant::now());
+        }
     }
 }
 

@@ -17,8 +17,9 @@ use crate::auth::{Role, TokenIssuer};
 use crate::config::{Mode, Settings};
 use crate::db::{self, Db, accounts};
 use crate::error::ApiError;
-use crate::limits::LoginLimiter;
+use crate::limits::{LoginLimiter, RegistrationLimiter};
 use crate::qr::keys::{self, KeyRing};
+use crate::route_table::RouteTable;
 use crate::state::AppState;
 
 /// Why the service could not start, in words for the operator.
@@ -64,12 +65,17 @@ pub fn prepare_state(settings: Settings) -> Result<AppState, StartupError> {
     let secret = token_secret(&settings)?;
     let tokens = TokenIssuer::new(&secret, settings.access_token_ttl);
     let login_limiter = LoginLimiter::new(settings.login_limits);
+    let registration_limiter = RegistrationLimiter::new(
+        settings.registration_refusals_per_address,
+        std::time::Duration::from_secs(3600),
+    );
     Ok(AppState {
         db,
         tokens,
         keys,
         settings,
         login_limiter,
+        registration_limiter,
     })
 }
 
@@ -134,10 +140,11 @@ pub fn build_app(
         .map(|app| app.route("/api/v1/openapi.json", web::get().to(openapi_json)))
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::configure))
         .split_for_parts();
-    drop(api);
+    let routes = web::Data::new(RouteTable::from_document(&api));
 
     let max_body = state_body_limit;
     let mut app = app
+        .app_data(routes)
         .wrap(actix_web::middleware::from_fn(move |req, next| {
             limit_declared_body(max_body, req, next)
         }))
@@ -193,8 +200,15 @@ async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().content_type("text/plain").body("ok"))
 }
 
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NoSuchRoute)
+/// A 405 naming the accepted methods when the path is an API route, else a 404.
+async fn not_found(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    match routes.allowed(req.path()) {
+        Some(allowed) => Err(ApiError::MethodNotAllowed(allowed)),
+        None => Err(ApiError::NoSuchRoute),
+    }
 }
 
 /// A running server and where it listens.

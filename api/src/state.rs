@@ -5,7 +5,7 @@
 use crate::auth::TokenIssuer;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::limits::LoginLimiter;
+use crate::limits::{LoginLimiter, RegistrationLimiter};
 use crate::qr::keys::KeyRing;
 
 pub struct AppState {
@@ -15,4 +15,6 @@ pub struct AppState {
     pub settings: Settings,
     /// Failed-login counters; per process, see `limits`.
     pub login_limiter: LoginLimiter,
+    /// Registrations refused as already registered; per process, see `limits`.
+    pub registration_limiter: RegistrationLimiter,
 }

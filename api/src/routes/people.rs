@@ -2,7 +2,7 @@
 //! or on someone's behalf ("khai hộ"); read, updated and found by document
 //! number within the caller's scope.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -274,13 +274,30 @@ pub struct RegistrationView {
         (status = 400, description = "The body cannot be read", body = Problem),
         (status = 409, description = "The username or document number is taken", body = Problem),
         (status = 422, description = "Invalid fields", body = Problem),
+        (status = 429, description = "This address was told too often that a document number is registered; see Retry-After", body = Problem),
     )
 )]
 #[post("/registrations")]
 pub async fn register(
     state: web::Data<AppState>,
+    http: HttpRequest,
     body: web::Json<RegistrationRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // Each "already registered" answer tells the caller that a number is
+    // registered, so an address that collected enough of them waits.
+    let address = http.peer_addr().map(|peer| peer.ip());
+    let limiter = &state.registration_limiter;
+    limiter.check(address).map_err(|wait| {
+        let retry_after = crate::limits::retry_after_seconds(wait);
+        ApiError::TooManyRequests {
+            code: "too_many_registrations",
+            detail: format!(
+                "Too many registrations from this address named registered document numbers; \
+                 try again in {retry_after} seconds, or ask your ward office."
+            ),
+            retry_after,
+        }
+    })?;
     let request = body.into_inner();
     let mut errors = FieldErrors::new();
     let username = request.credentials.checked_username("", &mut errors);
@@ -307,7 +324,12 @@ pub async fn register(
                 person: person_view(conn, &person)?,
             })
         })
-        .await?;
+        .await
+        .inspect_err(|err| {
+            if err.code() == "duplicate_document" {
+                limiter.record_refusal(address);
+            }
+        })?;
     tracing::info!("resident.registered");
     Ok(HttpResponse::Created().json(view))
 }

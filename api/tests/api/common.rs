@@ -136,7 +136,12 @@ impl TestApp {
         actix_web::rt::spawn(server);
         Some(Self {
             base: format!("http://{addr}"),
-            client: reqwest::Client::new(),
+            // The server closes a keep-alive connection after 5 idle seconds; a test that
+            // pauses longer (rendering a PDF page, say) must not reuse one it is closing.
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
+                .build()
+                .expect("HTTP client"),
             state,
             _dir: dir,
             _postgres: postgres,

@@ -126,6 +126,20 @@ async fn the_document_is_served(app: TestApp) {
     let (status, body) = app.get("/no/such/thing", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "no_such_route");
+
+    // A known path with the wrong method says which methods it takes.
+    let response = app.client.get(app.url("/auth/login")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "POST");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "method_not_allowed");
+    let response = app
+        .client
+        .delete(app.url("/people/some-id/qr"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     let health = app
         .client
         .get(format!("{}/healthz", app.base))

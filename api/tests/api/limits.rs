@@ -1,11 +1,12 @@
 //! Limits through HTTP: failed logins per username and per address answer
-//! 429 with Retry-After, bodies over the limits answer 413, and an exhausted
-//! database pool answers 503 with Retry-After instead of hanging.
+//! 429 with Retry-After, so do online registrations that keep naming
+//! registered document numbers, bodies over the limits answer 413, and an
+//! exhausted database pool answers 503 with Retry-After instead of hanging.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, person_input};
 
 macro_rules! on_both_backends_with {
     ($settings:expr, $($scenario:ident),* $(,)?) => {
@@ -49,6 +50,13 @@ mod per_address {
             ("ANTOAN_LOGIN_FAILURES_PER_ADDRESS", "3"),
         ],
         address_is_refused_after_its_failures,
+    );
+}
+
+mod registration_refusals {
+    on_both_backends_with!(
+        &[("ANTOAN_REGISTRATION_REFUSALS_PER_ADDRESS", "3")],
+        registered_numbers_cannot_be_tested_one_after_another,
     );
 }
 
@@ -128,6 +136,44 @@ async fn username_is_refused_after_its_failures(app: TestApp) {
     let other = app.ward_officer(&admin, "26794").await;
     let (status, _, body) = login(&app, &other.username, PASSWORD).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn registered_numbers_cannot_be_tested_one_after_another(app: TestApp) {
+    let register = |person: &Value| {
+        let body = json!({
+            "username": format!("resident-{}", &antoan::db::new_public_id()[..8]),
+            "password": PASSWORD,
+            "person": person,
+        });
+        let request = app.client.post(app.url("/registrations")).json(&body);
+        async move { answer(request.send().await.expect("request is sent")).await }
+    };
+    let admin = app.admin().await;
+    let officer = app.ward_officer(&admin, "26794").await;
+    let registered: Vec<Value> = (0..4).map(|_| person_input("26794")).collect();
+    for person in &registered {
+        app.person(&officer.token, person.clone()).await;
+    }
+
+    // New people register however often; only refusals count.
+    for _ in 0..4 {
+        let (status, _, body) = register(&person_input("26794")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    for person in &registered[..3] {
+        let (status, _, body) = register(person).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["code"], "duplicate_document");
+    }
+
+    // The fourth number is not even looked up, and a new person waits too.
+    let (status, retry_after, body) = register(&registered[3]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "too_many_registrations");
+    let seconds = retry_after.expect("a Retry-After header");
+    assert!((1..=3600).contains(&seconds), "Retry-After {seconds}");
+    let (status, _, body) = register(&person_input("26794")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
 }
 
 async fn a_success_forgets_the_failures(app: TestApp) {
