@@ -87,6 +87,7 @@ fn matches(template: &[Segment], parts: &[&str]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
