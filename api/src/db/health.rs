@@ -1,11 +1,16 @@
 //! A person's health records: vaccination doses, recoveries, test results
-//! and health declarations, each stored as its own event.
+//! and health declarations, each stored as its own event. A dose or a
+//! recovery that a correction showed to be wrong is kept, marked removed
+//! with who, when and the request; every read here skips it.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{health_declarations, recoveries, test_results, vaccinations, vaccines};
+use super::schema::{
+    accounts, health_declarations, recoveries, test_results, vaccinations, vaccines,
+};
+use crate::domain::correction::CorrectionKind;
 use crate::error::ApiError;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -23,6 +28,9 @@ pub struct Vaccination {
     pub source_record_id: Option<String>,
     pub recorded_by_account_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub removed_at: Option<NaiveDateTime>,
+    pub removed_by_account_id: Option<i64>,
+    pub removed_by_request_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -52,6 +60,9 @@ pub struct Recovery {
     pub certificate_number: Option<String>,
     pub recorded_by_account_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub removed_at: Option<NaiveDateTime>,
+    pub removed_by_account_id: Option<i64>,
+    pub removed_by_request_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -158,6 +169,7 @@ pub fn doses(conn: &mut DbConnection, person_id: i64) -> Result<Vec<DoseFacts>, 
     Ok(vaccinations::table
         .inner_join(vaccines::table)
         .filter(vaccinations::person_id.eq(person_id))
+        .filter(vaccinations::removed_at.is_null())
         .order((vaccinations::administered_on, vaccinations::dose_number))
         .select((
             Vaccination::as_select(),
@@ -190,9 +202,107 @@ pub fn insert_recovery(
 pub fn recoveries(conn: &mut DbConnection, person_id: i64) -> Result<Vec<Recovery>, ApiError> {
     Ok(recoveries::table
         .filter(recoveries::person_id.eq(person_id))
+        .filter(recoveries::removed_at.is_null())
         .order((recoveries::recovered_on, recoveries::id))
         .select(Recovery::as_select())
         .load(conn)?)
+}
+
+/// Who removes a record, when, and the correction request that showed it wrong.
+#[derive(Clone, Copy, Debug)]
+pub struct Removal {
+    pub account_id: i64,
+    pub request_id: i64,
+    pub at: NaiveDateTime,
+}
+
+/// What became of a removal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RemovalOutcome {
+    Removed,
+    /// The record was removed before, by another request.
+    AlreadyRemoved,
+    /// The person has no record of this kind with this id.
+    NotFound,
+}
+
+/// Marks the person's dose or recovery `public_id` removed. Only a record
+/// not yet removed changes, so two removals of one record cannot both win.
+pub fn remove(
+    conn: &mut DbConnection,
+    kind: CorrectionKind,
+    person_id: i64,
+    public_id: &str,
+    removal: Removal,
+) -> Result<RemovalOutcome, ApiError> {
+    let (changed, found) = match kind {
+        CorrectionKind::Vaccination => {
+            let record = vaccinations::table
+                .filter(vaccinations::person_id.eq(person_id))
+                .filter(vaccinations::public_id.eq(public_id));
+            let changed = diesel::update(record.filter(vaccinations::removed_at.is_null()))
+                .set((
+                    vaccinations::removed_at.eq(Some(removal.at)),
+                    vaccinations::removed_by_account_id.eq(Some(removal.account_id)),
+                    vaccinations::removed_by_request_id.eq(Some(removal.request_id)),
+                ))
+                .execute(conn)?;
+            (changed, record.count().get_result::<i64>(conn)?)
+        }
+        CorrectionKind::Recovery => {
+            let record = recoveries::table
+                .filter(recoveries::person_id.eq(person_id))
+                .filter(recoveries::public_id.eq(public_id));
+            let changed = diesel::update(record.filter(recoveries::removed_at.is_null()))
+                .set((
+                    recoveries::removed_at.eq(Some(removal.at)),
+                    recoveries::removed_by_account_id.eq(Some(removal.account_id)),
+                    recoveries::removed_by_request_id.eq(Some(removal.request_id)),
+                ))
+                .execute(conn)?;
+            (changed, record.count().get_result::<i64>(conn)?)
+        }
+    };
+    Ok(match (changed, found) {
+        (1.., _) => RemovalOutcome::Removed,
+        (0, 1..) => RemovalOutcome::AlreadyRemoved,
+        _ => RemovalOutcome::NotFound,
+    })
+}
+
+/// The record a correction request removed, with the public id of the
+/// account that removed it.
+#[derive(Clone, Debug)]
+pub enum RemovedRecord {
+    Vaccination(Vaccination, String),
+    Recovery(Recovery, String),
+}
+
+/// What request `request_id` removed, if anything.
+pub fn removed_by_request(
+    conn: &mut DbConnection,
+    request_id: i64,
+) -> Result<Option<RemovedRecord>, ApiError> {
+    let dose = vaccinations::table
+        .inner_join(
+            accounts::table.on(vaccinations::removed_by_account_id.eq(accounts::id.nullable())),
+        )
+        .filter(vaccinations::removed_by_request_id.eq(request_id))
+        .select((Vaccination::as_select(), accounts::public_id))
+        .first::<(Vaccination, String)>(conn)
+        .optional()?;
+    if let Some((dose, by)) = dose {
+        return Ok(Some(RemovedRecord::Vaccination(dose, by)));
+    }
+    let recovery = recoveries::table
+        .inner_join(
+            accounts::table.on(recoveries::removed_by_account_id.eq(accounts::id.nullable())),
+        )
+        .filter(recoveries::removed_by_request_id.eq(request_id))
+        .select((Recovery::as_select(), accounts::public_id))
+        .first::<(Recovery, String)>(conn)
+        .optional()?;
+    Ok(recovery.map(|(recovery, by)| RemovedRecord::Recovery(recovery, by)))
 }
 
 pub fn insert_test(conn: &mut DbConnection, test: &NewTestResult) -> Result<TestResult, ApiError> {

@@ -138,6 +138,9 @@ diesel::table! {
         source_record_id -> Nullable<Text>,
         recorded_by_account_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by_account_id -> Nullable<BigInt>,
+        removed_by_request_id -> Nullable<BigInt>,
     }
 }
 
@@ -151,6 +154,9 @@ diesel::table! {
         certificate_number -> Nullable<Text>,
         recorded_by_account_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by_account_id -> Nullable<BigInt>,
+        removed_by_request_id -> Nullable<BigInt>,
     }
 }
 
@@ -284,6 +290,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    qr_revocations (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        issued_before -> Timestamp,
+        reason -> Text,
+        correction_request_id -> Nullable<BigInt>,
+        created_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     correction_events (id) {
         id -> BigInt,
         request_id -> BigInt,
@@ -404,6 +422,7 @@ diesel::joinable!(visits -> checkpoints (checkpoint_id));
 diesel::joinable!(visits -> people (person_id));
 diesel::joinable!(correction_requests -> people (person_id));
 diesel::joinable!(correction_events -> correction_requests (request_id));
+diesel::joinable!(qr_revocations -> people (person_id));
 diesel::joinable!(access_log -> people (person_id));
 diesel::joinable!(staff_links -> people (person_id));
 diesel::joinable!(access_log -> accounts (account_id));
@@ -431,6 +450,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     card_links,
     correction_requests,
     correction_events,
+    qr_revocations,
     api_keys,
     import_jobs,
     access_log,

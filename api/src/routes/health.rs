@@ -87,7 +87,7 @@ pub struct HealthRecordsView {
     pub health_declarations: Vec<HealthDeclarationView>,
 }
 
-fn vaccination_view(v: health::Vaccination) -> VaccinationView {
+pub(super) fn vaccination_view(v: health::Vaccination) -> VaccinationView {
     VaccinationView {
         id: v.public_id,
         vaccine_code: v.vaccine_code,
@@ -100,7 +100,7 @@ fn vaccination_view(v: health::Vaccination) -> VaccinationView {
     }
 }
 
-fn recovery_view(r: health::Recovery) -> RecoveryView {
+pub(super) fn recovery_view(r: health::Recovery) -> RecoveryView {
     RecoveryView {
         id: r.public_id,
         positive_on: r.positive_on,
