@@ -124,12 +124,18 @@ export async function logIn(page: Page, url: string, username: string): Promise<
 }
 
 /** A call to the API from the test itself, for set-up and for checking what the UI did. */
-export async function apiCall<T>(url: string, path: string, init: { token?: string; body?: unknown; method?: string } = {}): Promise<T> {
+export async function apiCall<T>(
+  url: string,
+  path: string,
+  init: { token?: string; body?: unknown; method?: string; purpose?: string } = {},
+): Promise<T> {
   const response = await fetch(`${url}/api/v1${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      // Why an officer reads someone's data, as the API asks of a lookup.
+      ...(init.purpose ? { 'x-access-purpose': encodeURIComponent(init.purpose) } : {}),
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });

@@ -411,6 +411,12 @@ export interface paths {
          * @description Recovery requests are handled by a ward officer of the ward they were
          *     filed in; vaccination requests by the city administrator, on behalf of
          *     the national portal's queue. The city administrator may handle both.
+         *
+         *     Resolving may remove the wrongly recorded dose or recovery the request
+         *     is about (`remove_record_id`): a ward officer removes a recovery of a
+         *     resident of their ward, only the city administrator removes a dose. The
+         *     removal, the revocation of the person's earlier QR codes, the ledger
+         *     entry and the request's new state are written together or not at all.
          */
         post: operations["transitionCorrection"];
         delete?: never;
@@ -1118,6 +1124,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/qr/revocations.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The revocation list of personal QR codes (public).
+         * @description An offline verifier downloads it with the JWKS and refuses to show green
+         *     for a code it revokes. The list changes when a correction removes a
+         *     record and when old entries fall off; `ETag` and `If-None-Match` spare
+         *     downloading an unchanged list again.
+         */
+        get: operations["getQrRevocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/qr/verify": {
         parameters: {
             query?: never;
@@ -1323,7 +1352,7 @@ export interface components {
             id: string;
             /**
              * @description `scan`, `person_lookup`, `health_records_read`, `status_read`, `qr_read`,
-             *     `visit_list`, `staff_list`, `contact_query` or `export`.
+             *     `visit_list`, `staff_list`, `contact_query`, `export` or `record_removal`.
              */
             kind: string;
             /** @description The organization on whose behalf the data was read. */
@@ -1576,6 +1605,7 @@ export interface components {
             kind: string;
             person_id: string;
             recovery?: null | components["schemas"]["RecoveryCorrection"];
+            removed_record?: null | components["schemas"]["RemovedRecordView"];
             /** @description `national_portal` for vaccination data, `ward` for recovery status. */
             routed_to: string;
             /** @description `open`, `in_progress`, `resolved` or `rejected`. */
@@ -1898,7 +1928,7 @@ export interface components {
                 id: string;
                 /**
                  * @description `scan`, `person_lookup`, `health_records_read`, `status_read`, `qr_read`,
-                 *     `visit_list`, `staff_list`, `contact_query` or `export`.
+                 *     `visit_list`, `staff_list`, `contact_query`, `export` or `record_removal`.
                  */
                 kind: string;
                 /** @description The organization on whose behalf the data was read. */
@@ -1962,6 +1992,7 @@ export interface components {
                 kind: string;
                 person_id: string;
                 recovery?: null | components["schemas"]["RecoveryCorrection"];
+                removed_record?: null | components["schemas"]["RemovedRecordView"];
                 /** @description `national_portal` for vaccination data, `ward` for recovery status. */
                 routed_to: string;
                 /** @description `open`, `in_progress`, `resolved` or `rejected`. */
@@ -2158,6 +2189,13 @@ export interface components {
              *     when it vouches for nothing (the holder is black).
              */
             green_until: string;
+            /**
+             * Format: date-time
+             * @description The issue instant the code carries: the start of the hour it was made
+             *     in, or the holder's latest revocation when that is later. A revocation
+             *     in `GET /qr/revocations.json` reaching past it revokes the code.
+             */
+            issued_at: string;
             /** @description The key that signed it (see `GET /qr/jwks.json`). */
             key_id: string;
             /** @description The text the QR holds, in the national six-field format. */
@@ -2230,6 +2268,57 @@ export interface components {
             line: number;
             message: string;
         };
+        /**
+         * @description A dose or recovery a correction removed. It is kept, but no longer
+         *     counts for the status, health records, scans or exports.
+         */
+        RemovedRecordView: {
+            /** @description `vaccination` or `recovery`. */
+            kind: string;
+            recovery?: null | components["schemas"]["RecoveryView"];
+            /** Format: date-time */
+            removed_at: string;
+            /** @description The account that removed it. */
+            removed_by_account_id: string;
+            vaccination?: null | components["schemas"]["VaccinationView"];
+        };
+        /** @description One person's revocation. */
+        RevocationEntry: {
+            /**
+             * Format: date-time
+             * @description The holder's codes issued before this instant are revoked: version 2
+             *     codes whose issue instant is earlier, and every version 1 code.
+             */
+            issued_before: string;
+            /**
+             * @description The first 16 bytes, in lower-case hex, of SHA-256 over the UTF-8 text
+             *     `antoan-qr-revocation-1|` followed by the holder's QID.
+             */
+            qid_hash: string;
+        };
+        /**
+         * @description The revocation list beside the JWKS: whose codes, issued before when, no
+         *     longer vouch for their holder. People are named by a hash of their QID,
+         *     never by name or number; `docs/national-qr-format.md` says what the list
+         *     reveals.
+         */
+        RevocationList: {
+            /** @description One entry per person, in the order of their hashes. */
+            entries: components["schemas"]["RevocationEntry"][];
+            /**
+             * Format: int64
+             * @description The longest window a code vouches for, in seconds
+             *     (`ANTOAN_QR_VALIDITY_DAYS`). An entry stays on the list until this
+             *     long after the instant it reaches, when every code it revokes has
+             *     expired anyway.
+             */
+            max_validity_seconds: number;
+            /**
+             * Format: int32
+             * @description The list's format: 1.
+             */
+            version: number;
+        };
         RevokedLinksView: {
             /** @description How many live links stopped working. */
             revoked: number;
@@ -2274,7 +2363,12 @@ export interface components {
             replayed: boolean;
             /** Format: date-time */
             scanned_at: string;
-            /** @description `valid`, `masked` (a masked copy of our code), `foreign`, `absent` or `manual` (typed by hand). */
+            /**
+             * @description `valid`; `revoked` (our code, intact, but issued before a correction removed one of
+             *     the holder's records: the colour still comes from the current records, but ask for a
+             *     new code); `masked` (a masked copy of our code), `foreign`, `absent` or `manual`
+             *     (typed by hand).
+             */
             signature: string;
             visit_id: string;
         };
@@ -2385,6 +2479,15 @@ export interface components {
              *     (both of its dates must be given).
              */
             record_recovery?: boolean;
+            /**
+             * @description When resolving: the id of the person's wrongly recorded dose (for a
+             *     vaccination request) or recovery (for a recovery request) to remove.
+             *     The record is kept, marked removed with who, when and this request,
+             *     and no longer counts anywhere; the person's QR codes issued before
+             *     now are revoked. With `record_recovery`, the right recovery replaces
+             *     the wrong one in the same step.
+             */
+            remove_record_id?: string | null;
             /**
              * @description The new state: `in_progress`, `resolved` or `rejected`. Absent to
              *     add a note to the history without changing the state.
@@ -2501,18 +2604,26 @@ export interface components {
             green_from?: string | null;
             /** Format: date-time */
             green_until?: string | null;
+            /**
+             * Format: date-time
+             * @description For our valid or revoked codes of token version 2: when the code was issued.
+             */
+            issued_at?: string | null;
             /** @description True when the code itself hides parts of its values. */
             masked: boolean;
             /** @description What to tell the person at the gate, in English. */
             message: string;
             /**
              * @description For a valid signature: `green` inside the signed window, else `black`.
-             *     Absent when the code cannot vouch for itself: look the person up online.
+             *     Absent when the code cannot vouch for itself (revoked, or not verifiable): look the
+             *     person up online.
              */
             offline_colour?: string | null;
             /**
-             * @description `valid`, `invalid`, `masked` (a masked copy of our code, which cannot be checked),
-             *     `unknown_key`, `foreign` (another app's signature) or `absent`.
+             * @description `valid`; `revoked` (our signature, intact, but a correction removed one of the
+             *     holder's records after the code was issued, so it no longer vouches); `invalid`,
+             *     `masked` (a masked copy of our code, which cannot be checked), `unknown_key`,
+             *     `foreign` (another app's signature) or `absent`.
              */
             signature: string;
         };
@@ -4444,7 +4555,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request is closed, or changed meanwhile */
+            /** @description The request is closed or changed meanwhile, or the record was already removed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8048,6 +8159,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQrRevocations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the list the verifier holds; an unchanged list answers 304. */
+                "If-None-Match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    /** @description `public, max-age=300` */
+                    "Cache-Control"?: string;
+                    /** @description Names this version of the list */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevocationList"];
+                };
+            };
+            /** @description The verifier's copy is current */
+            304: {
+                headers: {
+                    /** @description `public, max-age=300` */
+                    "Cache-Control"?: string;
+                    /** @description Names this version of the list */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The database is out of reach; try again after Retry-After seconds */

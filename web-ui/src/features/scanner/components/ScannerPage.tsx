@@ -8,8 +8,8 @@ import { errorText } from '@/components/ErrorNotice';
 import { useI18n } from '@/lib/i18n';
 import { newIdempotencyKey } from '@/lib/ids';
 import type { Account } from '@/lib/session';
-import { fetchQrKeys, sendScan, useScanCheckpoints, type ScanRequest } from '../api/scans';
-import { saveKeys, savedKeys, verifyOffline } from '../offline';
+import { fetchQrKeys, fetchQrRevocations, sendScan, useScanCheckpoints, type ScanRequest } from '../api/scans';
+import { saveKeys, saveRevocations, savedKeys, savedRevocations, verifyOffline } from '../offline';
 import { replayQueue, scanQueue, useScanQueue } from '../queue';
 import { Camera } from './Camera';
 import { ScanResult, type Outcome } from './ScanResult';
@@ -21,6 +21,8 @@ const SAME_CODE_PAUSE_MS = 4000;
 const ANSWER_MS = 6000;
 /** How often a non-empty queue is retried while the browser believes it is online. */
 const RETRY_MS = 20_000;
+/** How often the keys and the revocation list are fetched again: the list's own max-age. */
+const REFRESH_KEYS_MS = 300_000;
 
 function CheckpointPicker({ account, value, onChange }: { account: Account; value: string; onChange: (id: string) => void }) {
   const { t } = useI18n();
@@ -66,10 +68,27 @@ export function ScannerPage({ account }: { account: Account }) {
   }, []);
 
   useEffect(() => {
-    // The public keys, kept for deciding signed codes while offline.
-    fetchQrKeys()
-      .then(saveKeys)
-      .catch(() => undefined);
+    // The public keys and the revocation list, kept for deciding signed
+    // codes while offline, and refreshed while the page stays open so that
+    // a new revocation reaches a scanner that never reloads. What cannot be
+    // fetched leaves the copy saved last in place.
+    const refresh = () => {
+      fetchQrKeys()
+        .then(saveKeys)
+        .catch(() => undefined);
+      fetchQrRevocations()
+        .then(saveRevocations)
+        .catch(() => undefined);
+    };
+    refresh();
+    window.addEventListener('online', refresh);
+    const timer = window.setInterval(() => {
+      if (navigator.onLine) refresh();
+    }, REFRESH_KEYS_MS);
+    return () => {
+      window.removeEventListener('online', refresh);
+      window.clearInterval(timer);
+    };
   }, []);
 
   useEffect(() => {
@@ -118,7 +137,7 @@ export function ScannerPage({ account }: { account: Account }) {
       } catch (error) {
         if (isNetworkError(error) || (error instanceof ApiProblem && error.status >= 500)) {
           scanQueue.add({ checkpointId, body: { ...body, scanned_at: scannedAt } });
-          const verdict = request.payload ? await verifyOffline(request.payload, savedKeys(), new Date()) : null;
+          const verdict = request.payload ? await verifyOffline(request.payload, savedKeys(), new Date(), savedRevocations()) : null;
           setOutcome({ kind: 'queued', verdict });
         } else {
           setOutcome({ kind: 'refused', message: errorText(error, t) });
