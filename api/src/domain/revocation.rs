@@ -68,6 +68,11 @@ pub fn is_revoked(issued_at: Option<DateTime<Utc>>, issued_before: DateTime<Utc>
 /// this instant. A code ends its window at most `validity_cap` after it was
 /// issued, so once `issued_before + validity_cap` has passed, every code a
 /// revocation revokes has expired and the entry can go.
+///
+/// Limitation: the cap is the one in force now. After `ANTOAN_QR_VALIDITY_DAYS`
+/// is lowered, codes signed under the longer cap may outlive their
+/// revocation's entry, and offline verifiers trust them again until their
+/// own windows end.
 pub fn list_horizon(now: DateTime<Utc>, validity_cap: Duration) -> DateTime<Utc> {
     let cap = TimeDelta::from_std(validity_cap).unwrap_or(TimeDelta::MAX);
     now.checked_sub_signed(cap)

@@ -743,6 +743,10 @@ fn may_handle(principal: &Principal, request: &corrections::Request) -> Result<(
 /// Removes the dose or recovery `record_id` that `request` shows to be
 /// wrong, revokes the person's codes issued before now, and writes the
 /// removal to the person's ledger.
+///
+/// Limitation: only doses and recoveries can be removed, and only here;
+/// test results and health declarations cannot, and the national portal's
+/// import has no way to withdraw a dose it sent.
 fn remove_record(
     conn: &mut DbConnection,
     principal: &Principal,

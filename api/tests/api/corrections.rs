@@ -35,7 +35,8 @@ pub async fn ledger(app: &TestApp, person: &str, token: &str) -> Vec<(String, St
         .collect()
 }
 
-async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> Value {
+/// Files a correction request for `person`; returns it as filed.
+pub async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> Value {
     let (status, filed) = app
         .post(&format!("/people/{person}/corrections"), Some(token), &body)
         .await;
@@ -43,7 +44,8 @@ async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> Value {
     filed
 }
 
-async fn transition(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
+/// Moves request `id` on as `token`.
+pub async fn transition(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
     app.post(
         &format!("/corrections/{id}/transitions"),
         Some(token),

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::common::{Actor, TestApp, local_today, person_input};
-use crate::corrections::ledger;
+use crate::corrections::{self, ledger, transition};
 
 crate::on_both_backends!(
     a_ward_removes_a_wrong_recovery_and_earlier_codes_are_revoked,
@@ -20,21 +20,24 @@ crate::on_both_backends!(
     the_list_drops_revocations_whose_codes_have_all_expired,
 );
 
+/// Files a correction request; returns its id.
 async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> String {
-    let (status, filed) = app
-        .post(&format!("/people/{person}/corrections"), Some(token), &body)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let filed = corrections::file(app, token, person, body).await;
     filed["id"].as_str().unwrap().to_owned()
 }
 
-async fn transition(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
-    app.post(
-        &format!("/corrections/{id}/transitions"),
-        Some(token),
-        &body,
-    )
-    .await
+/// Records, as `officer`, a recovery of `person` thirty days ago.
+async fn add_recovery(app: &TestApp, officer: &str, person: &str) -> Value {
+    let recovered_on = local_today() - Duration::days(30);
+    let (status, recovery) = app
+        .post(
+            &format!("/people/{person}/recoveries"),
+            Some(officer),
+            &json!({ "positive_on": recovered_on - Duration::days(14), "recovered_on": recovered_on }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{recovery}");
+    recovery
 }
 
 async fn records(app: &TestApp, token: &str, person: &str) -> Value {
@@ -150,15 +153,7 @@ async fn a_ward_removes_a_wrong_recovery_and_earlier_codes_are_revoked(app: Test
     let guard = app.staff(&market).await;
 
     // The ward recorded a recovery that was someone else's: green.
-    let recovered_on = local_today() - Duration::days(30);
-    let (status, recovery) = app
-        .post(
-            &format!("/people/{person}/recoveries"),
-            Some(&ward.token),
-            &json!({ "positive_on": recovered_on - Duration::days(14), "recovered_on": recovered_on }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{recovery}");
+    let recovery = add_recovery(&app, &ward.token, &person).await;
     let recovery_id = recovery["id"].as_str().unwrap();
     assert_eq!(colour(&app, &ward.token, &person).await, "green");
     let old = code(&app, &resident.token, &person).await;
@@ -207,14 +202,7 @@ async fn a_ward_removes_a_wrong_recovery_and_earlier_codes_are_revoked(app: Test
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["errors"][0]["field"], "remove_record_id");
     assert_eq!(body["errors"][0]["code"], "only_when_resolving");
-    let (status, unrelated_recovery) = app
-        .post(
-            &format!("/people/{unrelated}/recoveries"),
-            Some(&ward.token),
-            &json!({ "positive_on": recovered_on - Duration::days(14), "recovered_on": recovered_on }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
+    let unrelated_recovery = add_recovery(&app, &ward.token, &unrelated).await;
     for wrong in [
         "no-such-record".to_owned(),
         unrelated_recovery["id"].as_str().unwrap().to_owned(),
@@ -455,14 +443,7 @@ async fn a_failed_resolution_removes_nothing(app: TestApp) {
     let ward = app.ward_officer(&admin, "26794").await;
     let person = app.person(&ward.token, person_input("26794")).await;
     let person_id = person["id"].as_str().unwrap();
-    let recovered_on = local_today() - Duration::days(30);
-    let (_, recovery) = app
-        .post(
-            &format!("/people/{person_id}/recoveries"),
-            Some(&ward.token),
-            &json!({ "positive_on": recovered_on - Duration::days(14), "recovered_on": recovered_on }),
-        )
-        .await;
+    let recovery = add_recovery(&app, &ward.token, person_id).await;
     let old = code(&app, &ward.token, person_id).await;
 
     // The request gives no dates, so the recovery it would record cannot be:

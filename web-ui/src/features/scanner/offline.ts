@@ -5,6 +5,10 @@
 // instant. ECDSA P-256 over everything before the signature, checked with
 // WebCrypto against the public keys the scanner saved while it was online;
 // a code that the saved revocation list revokes is never shown green.
+//
+// Limitation: the list is only as new as the last time the scanner was
+// online; a scanner offline since before a removal still shows the old code
+// green until its window ends.
 import type { Schemas } from '@/api/client';
 
 export type Jwk = Schemas['Jwk'];
@@ -25,31 +29,31 @@ const REVOCATIONS = 'antoan.qrRevocations';
 /** What the list's hashes are computed over, before the QID. */
 const QID_HASH_CONTEXT = 'antoan-qr-revocation-1|';
 
+/** A list saved in this browser; empty when none was saved or it is unreadable. */
+function savedList<T>(name: string): T[] {
+  try {
+    const list = JSON.parse(localStorage.getItem(name) ?? '[]') as unknown;
+    return Array.isArray(list) ? (list as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 export function saveKeys(keys: Jwk[]): void {
   localStorage.setItem(KEYS, JSON.stringify(keys));
 }
 
 export function savedKeys(): Jwk[] {
-  try {
-    const keys = JSON.parse(localStorage.getItem(KEYS) ?? '[]') as unknown;
-    return Array.isArray(keys) ? (keys as Jwk[]) : [];
-  } catch {
-    return [];
-  }
+  return savedList(KEYS);
 }
 
 export function saveRevocations(entries: RevocationEntry[]): void {
   localStorage.setItem(REVOCATIONS, JSON.stringify(entries));
 }
 
-/** The revocation list saved while online; empty when none was saved or it is unreadable. */
+/** The revocation list saved while online. */
 export function savedRevocations(): RevocationEntry[] {
-  try {
-    const entries = JSON.parse(localStorage.getItem(REVOCATIONS) ?? '[]') as unknown;
-    return Array.isArray(entries) ? (entries as RevocationEntry[]) : [];
-  } catch {
-    return [];
-  }
+  return savedList(REVOCATIONS);
 }
 
 function base64url(text: string): Uint8Array<ArrayBuffer> | null {

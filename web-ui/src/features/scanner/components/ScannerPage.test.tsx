@@ -5,7 +5,9 @@ import { expect, test, vi } from 'vitest';
 import { checkpoint, greenScan } from '@/test/fixtures';
 import { logIn, renderPage } from '@/test/render';
 import { http, server } from '@/test/server';
+import type { RevocationEntry } from '../offline';
 import { scanQueue } from '../queue';
+import { vector, vectorKey, vectorRevocation } from '../vectors';
 import { ScannerPage } from './ScannerPage';
 
 const checkpoints = [
@@ -118,24 +120,8 @@ test('offline scans are queued and replayed with the same idempotency key when t
   expect(scanQueue.get().pending).toHaveLength(0);
 });
 
-// The documented test vectors (docs/national-qr-format.md): the key, a
-// version 2 code issued 2021-10-16T03:00:00Z and green from 2021-10-14T17:00:00Z
-// until 2021-10-23T03:00:00Z, and the revocation of its holder after a
-// removal on 2021-10-18.
-const vectorKey = {
-  kty: 'EC',
-  crv: 'P-256',
-  alg: 'ES256',
-  use: 'sig',
-  kid: '03d566d36945be8c',
-  x: 'KiKyelpZw8chukgN5PQ6kIIs9JAZlJ1iR3zFRjEqA3A',
-  y: 'BVA_sQMBJvtg1UgJKOO_7a4Y5ZFGJQpcI6Hk-82gOBM',
-};
-const vector =
-  '079090001234|NGUYEN VAN DOAN|1990-05-17|0|123456789012345678|<1<<<AT2.03d566d36945be8c.1634353200.1634230800.1634958000.zPMCeBsQRkJLDFiDd7Ut1J-EWPMu44vGkpQ16AsvX8UQ5g2BRq1Uvzwzn43N_BQPlmXmqRbB2VM2OxDP2rLBzA';
-const revocation = { qid_hash: '2b5fea016d2b524e96f7be9c23ace679', issued_before: '2021-10-18T02:31:00Z' };
-
-async function scanOffline(entries: (typeof revocation)[]) {
+/** A scan of the documented version 2 code on 2021-10-19, offline, with the saved list `entries`. */
+async function scanOffline(entries: RevocationEntry[]) {
   vi.useFakeTimers({ now: new Date('2021-10-19T00:00:00Z'), toFake: ['Date'] });
   server.use(
     http.get('/api/v1/organizations/{id}/checkpoints', ({ response }) => response(200).json([checkpoint])),
@@ -164,7 +150,7 @@ test('offline, a signed code shows the colour it vouches for', async () => {
 test('offline, a code the saved list revokes is not green and the screen says why', async () => {
   try {
     const queued = scanQueue.get().pending.length;
-    const answer = await scanOffline([revocation]);
+    const answer = await scanOffline([vectorRevocation]);
     expect(answer).toHaveClass('result-revoked');
     expect(answer).not.toHaveClass('result-green');
     expect(answer).toHaveTextContent('ĐÃ THU HỒI');

@@ -24,6 +24,38 @@ const RETRY_MS = 20_000;
 /** How often the keys and the revocation list are fetched again: the list's own max-age. */
 const REFRESH_KEYS_MS = 300_000;
 
+/**
+ * The public keys and the revocation list, kept for deciding signed codes
+ * while offline. What cannot be fetched leaves the copy saved last in place.
+ */
+function refreshOfflineChecks() {
+  fetchQrKeys()
+    .then(saveKeys)
+    .catch(() => undefined);
+  fetchQrRevocations()
+    .then(saveRevocations)
+    .catch(() => undefined);
+}
+
+/**
+ * Runs `task` now, when the browser comes back online, and every `everyMs`
+ * while it believes it is online: the queue is replayed, and the keys and
+ * the revocation list are refreshed on a page that stays open for hours.
+ */
+function useWhileOnline(task: () => void, everyMs: number) {
+  useEffect(() => {
+    task();
+    window.addEventListener('online', task);
+    const timer = window.setInterval(() => {
+      if (navigator.onLine) task();
+    }, everyMs);
+    return () => {
+      window.removeEventListener('online', task);
+      window.clearInterval(timer);
+    };
+  }, [task, everyMs]);
+}
+
 function CheckpointPicker({ account, value, onChange }: { account: Account; value: string; onChange: (id: string) => void }) {
   const { t } = useI18n();
   const checkpoints = useScanCheckpoints(account.organization_id);
@@ -67,41 +99,8 @@ export function ScannerPage({ account }: { account: Account }) {
     if (scanQueue.get().pending.length > 0) void replayQueue(sendScan);
   }, []);
 
-  useEffect(() => {
-    // The public keys and the revocation list, kept for deciding signed
-    // codes while offline, and refreshed while the page stays open so that
-    // a new revocation reaches a scanner that never reloads. What cannot be
-    // fetched leaves the copy saved last in place.
-    const refresh = () => {
-      fetchQrKeys()
-        .then(saveKeys)
-        .catch(() => undefined);
-      fetchQrRevocations()
-        .then(saveRevocations)
-        .catch(() => undefined);
-    };
-    refresh();
-    window.addEventListener('online', refresh);
-    const timer = window.setInterval(() => {
-      if (navigator.onLine) refresh();
-    }, REFRESH_KEYS_MS);
-    return () => {
-      window.removeEventListener('online', refresh);
-      window.clearInterval(timer);
-    };
-  }, []);
-
-  useEffect(() => {
-    replay();
-    window.addEventListener('online', replay);
-    const timer = window.setInterval(() => {
-      if (navigator.onLine) replay();
-    }, RETRY_MS);
-    return () => {
-      window.removeEventListener('online', replay);
-      window.clearInterval(timer);
-    };
-  }, [replay]);
+  useWhileOnline(refreshOfflineChecks, REFRESH_KEYS_MS);
+  useWhileOnline(replay, RETRY_MS);
 
   // A USB scanner types wherever the focus is: when it is on no field (the
   // guard just pressed a button), the first character brings it back to the
