@@ -355,6 +355,7 @@ export const vi = {
   'ledger.kind.staff_list': 'Xem danh sách nhân viên',
   'ledger.kind.contact_query': 'Truy vết tiếp xúc',
   'ledger.kind.export': 'Xuất dữ liệu',
+  'ledger.kind.record_removal': 'Gỡ một mũi tiêm hoặc giấy khỏi bệnh ghi nhầm (theo yêu cầu điều chỉnh)',
   // Self-assessment (ui4).
   'assessment.title': 'Tự đánh giá an toàn COVID',
   'assessment.open': 'Tự đánh giá theo bộ tiêu chí',
@@ -775,6 +776,7 @@ export const en: Record<MessageKey, string> = {
   'ledger.kind.staff_list': 'Read a staff list',
   'ledger.kind.contact_query': 'Traced contacts',
   'ledger.kind.export': 'Exported data',
+  'ledger.kind.record_removal': 'Removed a wrongly recorded dose or recovery (for a correction request)',
 
   // Self-assessment (ui4).
   'assessment.title': 'COVID-safety self-assessment',
