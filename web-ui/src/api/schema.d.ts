@@ -709,8 +709,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the organization's staff with their status as CSV. */
+        /** Export the organization's staff with their status as CSV, streamed. */
         get: operations["exportStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/staff.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organization's staff with their status as an XLSX workbook,
+         *     at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before it is sent).
+         */
+        get: operations["exportStaffXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -760,8 +780,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the organization's visitors in a window with their status as CSV. */
+        /** Export the organization's visitors in a window with their status as CSV, streamed. */
         get: operations["exportVisitors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/visitors.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organization's visitors in a window with their status as an
+         *     XLSX workbook, at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before
+         *     it is sent).
+         */
+        get: operations["exportVisitorsXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6094,6 +6135,90 @@ export interface operations {
             };
         };
     };
+    exportStaffXlsx: {
+        parameters: {
+            query?: {
+                /** @description Only staff of this colour now: `green` or `black`. */
+                colour?: string;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per staff member, every cell text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad colour, or more staff than an XLSX file holds (`export_too_large`: use the CSV) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     unlinkStaff: {
         parameters: {
             query?: never;
@@ -6327,6 +6452,98 @@ export interface operations {
                 };
             };
             /** @description Bad window or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportVisitorsXlsx: {
+        parameters: {
+            query?: {
+                /** @description Start of the window (inclusive, RFC 3339); 24 hours before `until` when omitted. */
+                from?: string;
+                /** @description End of the window (exclusive, RFC 3339); now when omitted. */
+                until?: string;
+                /** @description Only this checkpoint's visits. */
+                checkpoint?: string;
+                /** @description Only visits whose colour at entry was this: `green` or `black`. */
+                colour?: string;
+                /** @description `staff` for the organization's staff only, `visitor` for everyone else. */
+                who?: string;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per visit, every cell text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization or checkpoint visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad window or filter, or more visits than an XLSX file holds (`export_too_large`: narrow the filter or use the CSV) */
             422: {
                 headers: {
                     [name: string]: unknown;
