@@ -1271,6 +1271,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The resident's visits and those of the people they declared for
+         *     ("khai hộ"), newest first, open ones included (residents).
+         * @description Only the resident and the people they declared for are ever listed. A
+         *     resident's own visits leave no ledger entry; a visit of someone they
+         *     declared for is a read of that person's data, in their ledger.
+         */
+        get: operations["listOwnVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/visits/{id}/check-out": {
         parameters: {
             query?: never;
@@ -1929,6 +1952,21 @@ export interface components {
             tax_code: string;
             ward_code: string;
         };
+        /** @description A visit of the resident's, or of someone they declared for. */
+        OwnVisitView: {
+            /** @description The colour when they came in. */
+            colour: string;
+            /** @description How they came in: `staff_scan`, `manual` or `self_check_in`. */
+            method: string;
+            /** @description True while the visit counts as presence: it can be checked out of. */
+            open: boolean;
+            organization_name: string;
+            /** @description Whose visit it is. */
+            person_id: string;
+            reason: string;
+            reason_vi: string;
+            visit: components["schemas"]["VisitRangeView"];
+        };
         /** @description One page of a list. */
         Page_AccessEntryView: {
             items: {
@@ -2031,6 +2069,25 @@ export interface components {
                 sector: string;
                 tax_code: string;
                 ward_code: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_OwnVisitView: {
+            items: {
+                /** @description The colour when they came in. */
+                colour: string;
+                /** @description How they came in: `staff_scan`, `manual` or `self_check_in`. */
+                method: string;
+                /** @description True while the visit counts as presence: it can be checked out of. */
+                open: boolean;
+                organization_name: string;
+                /** @description Whose visit it is. */
+                person_id: string;
+                reason: string;
+                reason_vi: string;
+                visit: components["schemas"]["VisitRangeView"];
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -8743,6 +8800,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VaccineView"][];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOwnVisits: {
+        parameters: {
+            query?: {
+                /** @description Only the visits of this person: the resident or someone they declared for. */
+                person_id?: string;
+                /**
+                 * @description Only visits at this checkpoint (the `checkpoint_id` that
+                 *     `GET /locations/{code}` names).
+                 */
+                checkpoint_id?: string;
+                /** @description `true` for only the visits still open, which can be checked out of. */
+                open?: boolean;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of visits, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OwnVisitView"];
+                };
+            };
+            /** @description Bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a resident */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person of the resident's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The database is out of reach; try again after Retry-After seconds */
