@@ -292,6 +292,17 @@ export const vi = {
   'checkin.sessionEnded': 'Phiên đăng nhập đã hết. Hãy đăng nhập lại.',
   'checkin.who': 'Ai vào?',
   'checkin.myself': 'Tôi',
+  'checkin.someoneElse': 'Khai báo vào cho người khác',
+
+  // The resident's visits on "Thông tin của tôi".
+  'myVisits.title': 'Những nơi tôi đã vào',
+  'myVisits.intro': 'Các lượt vào gần đây của bạn và của người bạn khai hộ, mới nhất trước.',
+  'myVisits.none': 'Chưa có lượt vào nào.',
+  'myVisits.open': 'Đang ở đây, tự động ra lúc {time}',
+  'myVisits.left': 'Ra lúc {time}',
+  'myVisits.method.staff_scan': 'nhân viên quét mã',
+  'myVisits.method.manual': 'nhân viên nhập số giấy tờ',
+  'myVisits.method.self_check_in': 'tự khai báo',
 
   'admin.title': 'Quản trị thành phố',
   'health.title': 'Cán bộ y tế',
@@ -708,6 +719,16 @@ export const en: Record<MessageKey, string> = {
   'checkin.sessionEnded': 'Your session ended. Please log in again.',
   'checkin.who': 'Who is coming in?',
   'checkin.myself': 'Me',
+  'checkin.someoneElse': 'Check someone else in',
+
+  'myVisits.title': 'Where I have been',
+  'myVisits.intro': 'Recent visits of yours and of the people you declared for, newest first.',
+  'myVisits.none': 'No visits yet.',
+  'myVisits.open': 'Still there, leaves by itself at {time}',
+  'myVisits.left': 'Left at {time}',
+  'myVisits.method.staff_scan': 'scanned by staff',
+  'myVisits.method.manual': 'typed in by staff',
+  'myVisits.method.self_check_in': 'checked in yourself',
 
   'admin.title': 'City administration',
   'health.title': 'Health officer',
