@@ -467,7 +467,7 @@ fn staff_export(principal: Principal, public_id: String, colour: Option<String>)
         name: "staff",
         columns,
         fetch,
-        count,
+        count: Some(count),
     }
 }
 
@@ -827,7 +827,7 @@ fn visitor_export(principal: Principal, public_id: String, query: VisitorQuery) 
         name: "visitors",
         columns,
         fetch,
-        count,
+        count: Some(count),
     }
 }
 

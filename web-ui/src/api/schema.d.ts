@@ -320,7 +320,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export a contact query's answer as CSV (the health officer who ran it).
+         * Export a contact query's answer as CSV (the health officer who ran it),
+         *     streamed a few of the person's visits at a time.
          * @description The answer is computed again from the visits as they are now, so a visit
          *     closed since the query shows its exit.
          */
