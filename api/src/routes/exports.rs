@@ -1,7 +1,8 @@
-//! Downloads of an organization's lists. A CSV download streams one page at
-//! a time while the client reads. An XLSX download is written in constant
-//! memory into a temporary file and sent once complete, so it is bounded in
-//! rows instead. Every cell is safe from spreadsheet formula injection.
+//! Downloads of lists: an organization's staff and visitors, a contact
+//! query's answer. A CSV download streams one page at a time while the
+//! client reads. An XLSX download is written in constant memory into a
+//! temporary file and sent once complete, so it is bounded in rows instead.
+//! Every cell is safe from spreadsheet formula injection.
 
 use std::fs::File;
 use std::io::Read;
