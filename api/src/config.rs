@@ -70,6 +70,9 @@ pub struct Settings {
     /// Minutes a contact query widens each visit by on both sides, unless
     /// the query names its own margin.
     pub contact_margin_minutes: i32,
+    /// The most rows an XLSX export holds; it is built whole before it is
+    /// sent, so a larger list is refused with a pointer to the CSV.
+    pub xlsx_max_rows: i64,
     /// The built web UI, served at `/` when the folder exists.
     pub web_ui_dir: PathBuf,
     /// Failed logins allowed per username and per client address.
@@ -257,6 +260,15 @@ impl Settings {
                     "must be between 0 and 240".into(),
                 )
             })?,
+            xlsx_max_rows: i64::try_from(number(&get, "ANTOAN_XLSX_MAX_ROWS", 50_000)?)
+                .ok()
+                .filter(|rows| *rows < 1_048_576)
+                .ok_or_else(|| {
+                    error(
+                        "ANTOAN_XLSX_MAX_ROWS",
+                        "must be below 1048576, the rows of one sheet".into(),
+                    )
+                })?,
             web_ui_dir: PathBuf::from(
                 get("ANTOAN_WEB_UI_DIR").unwrap_or_else(|| "web-ui/dist".into()),
             ),

@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{checkpoints, people, staff_links, visits};
+use super::contacts::{PlacedRow, PlacedVisit, placed};
+use super::schema::{checkpoints, organizations, people, staff_links, visits};
 use crate::auth::VisitScope;
 use crate::error::ApiError;
 
@@ -205,6 +206,51 @@ pub struct ListedVisit {
     pub document_number: Option<String>,
 }
 
+/// Narrows a boxed query over visits (joined or not) to what `scope` and
+/// `filter` allow; one macro so that a list and its count filter alike.
+macro_rules! filtered {
+    ($query:expr, $scope:expr, $filter:expr) => {{
+        let filter: &VisitFilter = $filter;
+        let mut query = $query
+            .filter(visits::entered_at.ge(filter.from))
+            .filter(visits::entered_at.lt(filter.until));
+        if let VisitScope::Organization(organization_id) = $scope {
+            query = query.filter(visits::organization_id.eq(organization_id));
+        }
+        if let Some(checkpoint_id) = filter.checkpoint_id {
+            query = query.filter(visits::checkpoint_id.eq(checkpoint_id));
+        }
+        if let Some(organization_id) = filter.organization_id {
+            query = query.filter(visits::organization_id.eq(organization_id));
+        }
+        if let Some(colour) = &filter.colour {
+            query = query.filter(visits::colour.eq(colour.clone()));
+        }
+        if let Some((organization_id, staff)) = filter.staff_of {
+            let staff_ids = staff_links::table
+                .filter(staff_links::organization_id.eq(organization_id))
+                .select(staff_links::person_id.nullable());
+            query = if staff {
+                query.filter(visits::person_id.eq_any(staff_ids))
+            } else {
+                query.filter(
+                    visits::person_id
+                        .is_null()
+                        .or(diesel::dsl::not(visits::person_id.eq_any(staff_ids))),
+                )
+            };
+        }
+        if let Some((entered_at, id)) = filter.before {
+            query = query.filter(
+                visits::entered_at
+                    .lt(entered_at)
+                    .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
+            );
+        }
+        query
+    }};
+}
+
 /// Visits within `[from, until)`, newest first, only those `scope` allows,
 /// each with its checkpoint and visitor in the same query.
 pub fn list(
@@ -212,11 +258,9 @@ pub fn list(
     scope: VisitScope,
     filter: &VisitFilter,
 ) -> Result<Vec<ListedVisit>, ApiError> {
-    let mut query = visits::table
+    let query = visits::table
         .inner_join(checkpoints::table)
         .left_join(people::table)
-        .filter(visits::entered_at.ge(filter.from))
-        .filter(visits::entered_at.lt(filter.until))
         .select((
             Visit::as_select(),
             checkpoints::public_id,
@@ -226,40 +270,8 @@ pub fn list(
         .order((visits::entered_at.desc(), visits::id.desc()))
         .limit(filter.limit)
         .into_boxed();
-    if let VisitScope::Organization(organization_id) = scope {
-        query = query.filter(visits::organization_id.eq(organization_id));
-    }
-    if let Some(checkpoint_id) = filter.checkpoint_id {
-        query = query.filter(visits::checkpoint_id.eq(checkpoint_id));
-    }
-    if let Some(organization_id) = filter.organization_id {
-        query = query.filter(visits::organization_id.eq(organization_id));
-    }
-    if let Some(colour) = &filter.colour {
-        query = query.filter(visits::colour.eq(colour.clone()));
-    }
-    if let Some((organization_id, staff)) = filter.staff_of {
-        let staff_ids = staff_links::table
-            .filter(staff_links::organization_id.eq(organization_id))
-            .select(staff_links::person_id.nullable());
-        query = if staff {
-            query.filter(visits::person_id.eq_any(staff_ids))
-        } else {
-            query.filter(
-                visits::person_id
-                    .is_null()
-                    .or(diesel::dsl::not(visits::person_id.eq_any(staff_ids))),
-            )
-        };
-    }
-    if let Some((entered_at, id)) = filter.before {
-        query = query.filter(
-            visits::entered_at
-                .lt(entered_at)
-                .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
-        );
-    }
-    let rows: Vec<(Visit, String, String, Option<String>)> = query.load(conn)?;
+    let rows: Vec<(Visit, String, String, Option<String>)> =
+        filtered!(query, scope, filter).load(conn)?;
     Ok(rows
         .into_iter()
         .map(
@@ -271,4 +283,86 @@ pub fn list(
             },
         )
         .collect())
+}
+
+/// How many visits [`list`] would walk through with `filter`, over all its
+/// pages (the filter's `limit` and `before` aside).
+pub fn count(
+    conn: &mut DbConnection,
+    scope: VisitScope,
+    filter: &VisitFilter,
+) -> Result<i64, ApiError> {
+    let everything = VisitFilter {
+        before: None,
+        colour: filter.colour.clone(),
+        ..*filter
+    };
+    let query = visits::table.count().into_boxed();
+    Ok(filtered!(query, scope, &everything).get_result(conn)?)
+}
+
+/// What a resident's list of visits is narrowed to.
+pub struct OwnVisitFilter {
+    /// Only this one of the resident's people.
+    pub person_id: Option<i64>,
+    /// Only visits at the checkpoint with this public id.
+    pub checkpoint: Option<String>,
+    /// Only visits still open at this instant.
+    pub open_at: Option<NaiveDateTime>,
+    /// The last (entered_at, id) of the previous page.
+    pub before: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+/// The visits of person `declarer_id` and of the people they declared for
+/// ("khai hộ"), newest first, with where each was. The scope is part of the
+/// query: no other person's visit can come back, whatever the filter says.
+pub fn of_resident(
+    conn: &mut DbConnection,
+    declarer_id: i64,
+    filter: &OwnVisitFilter,
+) -> Result<Vec<PlacedVisit>, ApiError> {
+    let household = diesel::alias!(people as household);
+    let theirs = household
+        .filter(
+            household.field(people::id).eq(declarer_id).or(household
+                .field(people::declared_by_person_id)
+                .eq(declarer_id)),
+        )
+        .select(household.field(people::id).nullable());
+    let mut query = visits::table
+        .inner_join(checkpoints::table.inner_join(organizations::table))
+        .left_join(people::table)
+        .filter(visits::person_id.eq_any(theirs))
+        .order((visits::entered_at.desc(), visits::id.desc()))
+        .limit(filter.limit)
+        .select((
+            Visit::as_select(),
+            checkpoints::public_id,
+            checkpoints::name,
+            organizations::name,
+            people::public_id.nullable(),
+            people::document_number.nullable(),
+        ))
+        .into_boxed();
+    if let Some(person_id) = filter.person_id {
+        query = query.filter(visits::person_id.eq(person_id));
+    }
+    if let Some(checkpoint) = &filter.checkpoint {
+        query = query.filter(checkpoints::public_id.eq(checkpoint.clone()));
+    }
+    if let Some(now) = filter.open_at {
+        query = query
+            .filter(visits::exited_at.is_null())
+            .filter(visits::ends_at.gt(now));
+    }
+    if let Some((entered_at, id)) = filter.before {
+        query = query.filter(
+            visits::entered_at
+                .lt(entered_at)
+                .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
+        );
+    }
+    let rows: Vec<PlacedRow> = query.load(conn)?;
+    Ok(placed(rows))
 }

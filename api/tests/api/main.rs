@@ -11,6 +11,7 @@ mod common;
 mod contacts;
 mod contract;
 mod corrections;
+mod export_timing;
 mod fuzz_findings;
 mod health;
 mod integrations;

@@ -320,7 +320,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export a contact query's answer as CSV (the health officer who ran it).
+         * Export a contact query's answer as CSV (the health officer who ran it),
+         *     streamed a few of the person's visits at a time.
          * @description The answer is computed again from the visits as they are now, so a visit
          *     closed since the query shows its exit.
          */
@@ -715,8 +716,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the organization's staff with their status as CSV. */
+        /** Export the organization's staff with their status as CSV, streamed. */
         get: operations["exportStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/staff.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organization's staff with their status as an XLSX workbook,
+         *     at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before it is sent).
+         */
+        get: operations["exportStaffXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -766,8 +787,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the organization's visitors in a window with their status as CSV. */
+        /** Export the organization's visitors in a window with their status as CSV, streamed. */
         get: operations["exportVisitors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/visitors.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organization's visitors in a window with their status as an
+         *     XLSX workbook, at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before
+         *     it is sent).
+         */
+        get: operations["exportVisitorsXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1251,6 +1293,29 @@ export interface paths {
         };
         /** List the vaccine catalogue. */
         get: operations["listVaccines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The resident's visits and those of the people they declared for
+         *     ("khai hộ"), newest first, open ones included (residents).
+         * @description Only the resident and the people they declared for are ever listed. A
+         *     resident's own visits leave no ledger entry; a visit of someone they
+         *     declared for is a read of that person's data, in their ledger.
+         */
+        get: operations["listOwnVisits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1918,6 +1983,21 @@ export interface components {
             tax_code: string;
             ward_code: string;
         };
+        /** @description A visit of the resident's, or of someone they declared for. */
+        OwnVisitView: {
+            /** @description The colour when they came in. */
+            colour: string;
+            /** @description How they came in: `staff_scan`, `manual` or `self_check_in`. */
+            method: string;
+            /** @description True while the visit counts as presence: it can be checked out of. */
+            open: boolean;
+            organization_name: string;
+            /** @description Whose visit it is. */
+            person_id: string;
+            reason: string;
+            reason_vi: string;
+            visit: components["schemas"]["VisitRangeView"];
+        };
         /** @description One page of a list. */
         Page_AccessEntryView: {
             items: {
@@ -2021,6 +2101,25 @@ export interface components {
                 sector: string;
                 tax_code: string;
                 ward_code: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_OwnVisitView: {
+            items: {
+                /** @description The colour when they came in. */
+                colour: string;
+                /** @description How they came in: `staff_scan`, `manual` or `self_check_in`. */
+                method: string;
+                /** @description True while the visit counts as presence: it can be checked out of. */
+                open: boolean;
+                organization_name: string;
+                /** @description Whose visit it is. */
+                person_id: string;
+                reason: string;
+                reason_vi: string;
+                visit: components["schemas"]["VisitRangeView"];
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -6205,6 +6304,90 @@ export interface operations {
             };
         };
     };
+    exportStaffXlsx: {
+        parameters: {
+            query?: {
+                /** @description Only staff of this colour now: `green` or `black`. */
+                colour?: string;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per staff member, every cell text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad colour, or more staff than an XLSX file holds (`export_too_large`: use the CSV) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     unlinkStaff: {
         parameters: {
             query?: never;
@@ -6438,6 +6621,98 @@ export interface operations {
                 };
             };
             /** @description Bad window or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportVisitorsXlsx: {
+        parameters: {
+            query?: {
+                /** @description Start of the window (inclusive, RFC 3339); 24 hours before `until` when omitted. */
+                from?: string;
+                /** @description End of the window (exclusive, RFC 3339); now when omitted. */
+                until?: string;
+                /** @description Only this checkpoint's visits. */
+                checkpoint?: string;
+                /** @description Only visits whose colour at entry was this: `green` or `black`. */
+                colour?: string;
+                /** @description `staff` for the organization's staff only, `visitor` for everyone else. */
+                who?: string;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per visit, every cell text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization or checkpoint visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad window or filter, or more visits than an XLSX file holds (`export_too_large`: narrow the filter or use the CSV) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8693,6 +8968,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VaccineView"][];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOwnVisits: {
+        parameters: {
+            query?: {
+                /** @description Only the visits of this person: the resident or someone they declared for. */
+                person_id?: string;
+                /**
+                 * @description Only visits at this checkpoint (the `checkpoint_id` that
+                 *     `GET /locations/{code}` names).
+                 */
+                checkpoint_id?: string;
+                /** @description `true` for only the visits still open, which can be checked out of. */
+                open?: boolean;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of visits, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OwnVisitView"];
+                };
+            };
+            /** @description Bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a resident */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person of the resident's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The database is out of reach; try again after Retry-After seconds */
