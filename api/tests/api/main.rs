@@ -20,6 +20,7 @@ mod organizations;
 mod people;
 mod qr;
 mod registrations;
+mod retention;
 mod scans;
 mod sms;
 mod staff;
