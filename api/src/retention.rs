@@ -299,6 +299,10 @@ fn expire_visit_partitions(
                     }
                 }
             }
+            // Limitation: the cutoff is exact, so the visits of the month
+            // that straddles it are deleted row by row as they age (10 to 30
+            // million a day at the city's peak); dropping the month later
+            // removes an empty table. See docs/scaling.md.
             (Some(from), Some(_)) if *from < cutoff => {
                 report.visits_deleted +=
                     expire(conn, Aged::Visits(name), cutoff, settings, report.mode)?;
@@ -366,16 +370,16 @@ pub async fn run_once(
 }
 
 /// Starts the retention job on the current runtime: a run at start-up and
-/// then one every `settings.interval`. Several replicas may each run one;
-/// the lock lets one of them work at a time.
+/// then one `settings.interval` after the end of each, so that a long run
+/// is never followed by a burst of runs. Several replicas may each run
+/// one; the lock lets one of them work at a time.
 pub fn spawn_worker(db: Db, settings: RetentionSettings) {
     actix_web::rt::spawn(async move {
-        let mut ticks = actix_web::rt::time::interval(settings.interval);
         loop {
-            ticks.tick().await;
             if let Err(err) = run_once(&db, &settings, Utc::now(), Mode::Apply).await {
                 tracing::warn!(error.cause = %err.for_operator(), "retention.run_failed");
             }
+            actix_web::rt::time::sleep(settings.interval).await;
         }
     });
 }

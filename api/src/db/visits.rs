@@ -202,6 +202,11 @@ pub fn by_id(conn: &mut DbConnection, id: i64) -> Result<Option<Visit>, ApiError
         .optional()?)
 }
 
+/// The visit with this public id.
+///
+/// Limitation: on PostgreSQL the partitioned table can only enforce a
+/// public id unique together with its entry time; across months it is
+/// unique by its 128 random bits, and this lookup probes every month.
 pub fn by_public_id(conn: &mut DbConnection, public_id: &str) -> Result<Option<Visit>, ApiError> {
     Ok(visits::table
         .filter(visits::public_id.eq(public_id))

@@ -533,6 +533,6 @@ async fn a_drop_that_cannot_get_its_lock_waits_for_the_next_run(app: TestApp) {
             .any(|p| p.name == partition_name(this_month)),
         "{report}"
     );
-    let listed = with_conn(&app, |conn| partitions(conn)).await;
+    let listed = with_conn(&app, partitions).await;
     assert!(!listed.contains(&partition_name(this_month)), "{listed:?}");
 }
