@@ -18,6 +18,8 @@ use crate::common::{TestApp, person_input};
 crate::on_both_backends!(
     old_rows_go_and_recent_ones_stay,
     a_replay_across_a_month_boundary_records_nothing_new,
+    a_key_whose_visit_is_gone_records_anew,
+    the_partitioning_migration_keeps_every_visit,
 );
 
 mod postgres_only {
@@ -96,6 +98,16 @@ async fn site(app: &TestApp) -> Site {
         person_id,
         payload: code["payload"].as_str().unwrap().to_owned(),
     }
+}
+
+/// The site's person scanned at its checkpoint now, with `key`.
+async fn scan(app: &TestApp, site: &Site, key: &str) -> (StatusCode, serde_json::Value) {
+    app.post(
+        &format!("/checkpoints/{}/scans", site.checkpoint),
+        Some(&site.staff),
+        &json!({ "payload": site.payload, "idempotency_key": key }),
+    )
+    .await
 }
 
 async fn with_conn<T: Send + 'static>(
@@ -253,13 +265,7 @@ async fn old_rows_go_and_recent_ones_stay(app: TestApp) {
     );
 
     // The key of yesterday's visit is still remembered.
-    let (status, _) = app
-        .post(
-            &format!("/checkpoints/{}/scans", site.checkpoint),
-            Some(&site.staff),
-            &json!({ "payload": site.payload, "idempotency_key": "kept/1" }),
-        )
-        .await;
+    let (status, _) = scan(&app, &site, "kept/1").await;
     assert_eq!(
         status,
         StatusCode::OK,
@@ -307,18 +313,113 @@ async fn a_replay_across_a_month_boundary_records_nothing_new(app: TestApp) {
     }
 
     // Replayed over HTTP now, without its time, the scan answers the first visit.
-    let (status, body) = app
-        .post(
-            &format!("/checkpoints/{}/scans", site.checkpoint),
-            Some(&site.staff),
-            &json!({ "payload": site.payload, "idempotency_key": "gate-1/2359" }),
-        )
-        .await;
+    let (status, body) = scan(&app, &site, "gate-1/2359").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["replayed"], true);
     assert_eq!(body["visit_id"], first.1.public_id.as_str());
     let stored: i64 = with_conn(&app, |conn| visits::table.count().get_result(conn).unwrap()).await;
     assert_eq!(stored, 2);
+}
+
+/// A key whose visit was deleted by hand names the next visit that uses it.
+async fn a_key_whose_visit_is_gone_records_anew(app: TestApp) {
+    let site = site(&app).await;
+    let (status, first) = scan(&app, &site, "gate-1/lost").await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let lost = first["visit_id"].as_str().unwrap().to_owned();
+    with_conn(&app, move |conn| {
+        diesel::delete(visits::table.filter(visits::public_id.eq(lost)))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+
+    let (status, second) = scan(&app, &site, "gate-1/lost").await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_ne!(second["visit_id"], first["visit_id"]);
+    let (status, replay) = scan(&app, &site, "gate-1/lost").await;
+    assert_eq!(status, StatusCode::OK, "{replay}");
+    assert_eq!(replay["visit_id"], second["visit_id"]);
+}
+
+/// The migration that partitions visits keeps every visit on its way down
+/// and up again; a key used twice (the side table had forgotten it) stays
+/// on its first visit only in the plain table.
+async fn the_partitioning_migration_keeps_every_visit(app: TestApp) {
+    use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+    const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+    const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    let now = Utc::now();
+    let at = move |days: i64| db::truncate_to_micros((now - Duration::days(days)).naive_utc());
+    let first_of_twice = with_conn(&app, move |conn| {
+        let first = visit_of(seed_visit(conn, ids, at(40), Some("twice"))).1;
+        seed_visit(conn, ids, at(1), Some("once"));
+        seed_visit(conn, ids, at(0), None);
+        diesel::delete(visit_idempotency_keys::table.find((ids.0, "twice")))
+            .execute(conn)
+            .unwrap();
+        seed_visit(conn, ids, at(0), Some("twice"));
+        first.public_id
+    })
+    .await;
+
+    let url = app.state.settings.database_url.clone();
+    let (down, up) = actix_web::web::block(move || {
+        let keys_in_visits = |conn: &mut DbConnection| -> Vec<(String, Option<String>)> {
+            visits::table
+                .select((visits::public_id, visits::idempotency_key))
+                .order((visits::entered_at, visits::id))
+                .load(conn)
+                .unwrap()
+        };
+        let mut conn = match &url {
+            DatabaseUrl::Postgres(url) => {
+                DbConnection::Postgresql(PgConnection::establish(url).unwrap())
+            }
+            DatabaseUrl::Sqlite(path) => {
+                DbConnection::Sqlite(SqliteConnection::establish(&path.to_string_lossy()).unwrap())
+            }
+        };
+        let cycle = |conn: &mut DbConnection, down: bool| match conn {
+            DbConnection::Postgresql(pg) if down => {
+                pg.revert_last_migration(POSTGRES).unwrap();
+            }
+            DbConnection::Postgresql(pg) => {
+                pg.run_pending_migrations(POSTGRES).unwrap();
+            }
+            DbConnection::Sqlite(sqlite) if down => {
+                sqlite.revert_last_migration(SQLITE).unwrap();
+            }
+            DbConnection::Sqlite(sqlite) => {
+                sqlite.run_pending_migrations(SQLITE).unwrap();
+            }
+        };
+        cycle(&mut conn, true);
+        let down = keys_in_visits(&mut conn);
+        cycle(&mut conn, false);
+        let up = (keys_in_visits(&mut conn), keys(&mut conn));
+        (down, up)
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(down.len(), 4);
+    assert_eq!(down[0], (first_of_twice, Some("twice".to_owned())));
+    let twice: Vec<_> = down
+        .iter()
+        .filter(|(_, key)| key.as_deref() == Some("twice"))
+        .collect();
+    assert_eq!(twice.len(), 1, "{down:?}");
+    let (visits_up, keys_up) = up;
+    assert_eq!(visits_up, down);
+    assert_eq!(keys_up, ["once", "twice"]);
+
+    // Scans replay against the keys the migration carried over.
+    let (status, replay) = scan(&app, &site, "once").await;
+    assert_eq!(status, StatusCode::OK, "{replay}");
 }
 
 fn partition_name(month: NaiveDateTime) -> String {
@@ -431,9 +532,7 @@ async fn a_month_past_the_cutoff_is_dropped_as_a_partition(app: TestApp) {
 
     // Scans go on: today's month has no partition now, so a scan lands in
     // the default partition, and its replay is still recognized.
-    let scan = json!({ "payload": site.payload, "idempotency_key": "gate-1/today" });
-    let path = format!("/checkpoints/{}/scans", site.checkpoint);
-    let (status, first) = app.post(&path, Some(&site.staff), &scan).await;
+    let (status, first) = scan(&app, &site, "gate-1/today").await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let visit_id = first["visit_id"].as_str().unwrap().to_owned();
     let lookup = visit_id.clone();
@@ -452,7 +551,7 @@ async fn a_month_past_the_cutoff_is_dropped_as_a_partition(app: TestApp) {
     let lookup = visit_id.clone();
     let home = with_conn(&app, move |conn| partition_of(conn, &lookup)).await;
     assert_eq!(home, partition_name(this_month));
-    let (status, again) = app.post(&path, Some(&site.staff), &scan).await;
+    let (status, again) = scan(&app, &site, "gate-1/today").await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["visit_id"], visit_id.as_str());
 }
