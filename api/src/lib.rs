@@ -15,6 +15,7 @@ pub mod limits;
 pub mod openapi;
 pub mod print;
 pub mod qr;
+pub mod retention;
 pub mod route_table;
 pub mod routes;
 pub mod sms;

@@ -215,6 +215,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The idempotency keys of recent scans and check-ins, each naming the
+    /// visit it recorded; kept for the replay window, then deleted.
+    visit_idempotency_keys (checkpoint_id, idempotency_key) {
+        checkpoint_id -> BigInt,
+        idempotency_key -> Text,
+        visit_public_id -> Text,
+        entered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contact_queries (id) {
         id -> BigInt,
         public_id -> Text,
@@ -445,6 +456,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     test_results,
     health_declarations,
     visits,
+    visit_idempotency_keys,
     sms_outbox,
     phone_registrations,
     card_links,

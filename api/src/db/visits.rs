@@ -7,7 +7,9 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::contacts::{PlacedRow, PlacedVisit, placed};
-use super::schema::{checkpoints, organizations, people, staff_links, visits};
+use super::schema::{
+    checkpoints, organizations, people, staff_links, visit_idempotency_keys, visits,
+};
 use crate::auth::VisitScope;
 use crate::error::ApiError;
 
@@ -71,48 +73,99 @@ pub enum Recorded {
     Replayed(Visit),
 }
 
-/// Stores a visit once per (checkpoint, idempotency key). A replay returns
-/// the visit first stored; two racing replays both end with that one row.
-pub fn record(conn: &mut DbConnection, visit: &NewVisit) -> Result<Recorded, ApiError> {
-    if let Some(key) = &visit.idempotency_key
-        && let Some(existing) = by_idempotency_key(conn, visit.checkpoint_id, key)?
-    {
-        return Ok(Recorded::Replayed(existing));
-    }
+/// How many days after a scan the scan endpoint accepts its replay from an
+/// offline queue.
+pub const REPLAY_WINDOW_DAYS: i64 = 7;
 
-    // A savepoint, so that losing a race to a concurrent replay leaves the
-    // outer transaction usable on PostgreSQL.
-    let inserted = conn.transaction(|conn| {
-        diesel::insert_into(visits::table)
-            .values(visit)
-            .execute(conn)
-    });
-    match (inserted, &visit.idempotency_key) {
-        (Ok(_), _) => {}
-        (Err(err), Some(key)) if super::is_unique_violation(&err) => {
+/// How long an idempotency key is remembered after its visit's entry: the
+/// replay window and a day more, for retries of scans sent without their
+/// time. Retention deletes older keys.
+pub fn idempotency_key_lifetime() -> chrono::Duration {
+    chrono::Duration::days(REPLAY_WINDOW_DAYS + 1)
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = visit_idempotency_keys)]
+struct NewKey<'a> {
+    checkpoint_id: i64,
+    idempotency_key: &'a str,
+    visit_public_id: &'a str,
+    entered_at: NaiveDateTime,
+}
+
+/// Stores a visit once per (checkpoint, idempotency key). A replay returns
+/// the visit first stored, whichever month either of them entered in; two
+/// racing replays both end with that one row.
+///
+/// The key is claimed first in its own table, whose primary key decides: a
+/// concurrent claim of the same key waits for the first transaction and
+/// then finds the key taken. The visit is written in the same transaction,
+/// so a claimed key always names a stored visit.
+pub fn record(conn: &mut DbConnection, visit: &NewVisit) -> Result<Recorded, ApiError> {
+    if let Some(key) = &visit.idempotency_key {
+        let claim = NewKey {
+            checkpoint_id: visit.checkpoint_id,
+            idempotency_key: key,
+            visit_public_id: &visit.public_id,
+            entered_at: visit.entered_at,
+        };
+        if !claim_key(conn, &claim)? {
             if let Some(existing) = by_idempotency_key(conn, visit.checkpoint_id, key)? {
                 return Ok(Recorded::Replayed(existing));
             }
-            return Err(err.into());
+            // The key outlived its visit (deleted by hand, since retention
+            // keeps visits longer than keys): it now names the new visit.
+            diesel::update(visit_idempotency_keys::table.find((visit.checkpoint_id, key)))
+                .set((
+                    visit_idempotency_keys::visit_public_id.eq(&visit.public_id),
+                    visit_idempotency_keys::entered_at.eq(visit.entered_at),
+                ))
+                .execute(conn)?;
         }
-        (Err(err), _) => return Err(err.into()),
     }
+
+    diesel::insert_into(visits::table)
+        .values(visit)
+        .execute(conn)?;
     Ok(Recorded::New(
         visits::table
             .filter(visits::public_id.eq(&visit.public_id))
+            .filter(visits::entered_at.eq(visit.entered_at))
             .select(Visit::as_select())
             .first(conn)?,
     ))
 }
 
+/// Claims an idempotency key; false when it was already claimed.
+fn claim_key(conn: &mut DbConnection, claim: &NewKey<'_>) -> Result<bool, ApiError> {
+    let insert = diesel::insert_into(visit_idempotency_keys::table)
+        .values(claim)
+        .on_conflict((
+            visit_idempotency_keys::checkpoint_id,
+            visit_idempotency_keys::idempotency_key,
+        ))
+        .do_nothing();
+    let inserted = match conn {
+        DbConnection::Postgresql(pg) => insert.execute(pg)?,
+        DbConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// The visit an idempotency key recorded, looked up in its own month.
 fn by_idempotency_key(
     conn: &mut DbConnection,
     checkpoint_id: i64,
     key: &str,
 ) -> Result<Option<Visit>, ApiError> {
     Ok(visits::table
-        .filter(visits::checkpoint_id.eq(checkpoint_id))
-        .filter(visits::idempotency_key.eq(key))
+        .inner_join(
+            visit_idempotency_keys::table.on(visit_idempotency_keys::visit_public_id
+                .eq(visits::public_id)
+                .and(visit_idempotency_keys::entered_at.eq(visits::entered_at))),
+        )
+        .filter(visit_idempotency_keys::checkpoint_id.eq(checkpoint_id))
+        .filter(visit_idempotency_keys::idempotency_key.eq(key))
         .select(Visit::as_select())
         .first(conn)
         .optional()?)
@@ -152,6 +205,11 @@ pub fn by_id(conn: &mut DbConnection, id: i64) -> Result<Option<Visit>, ApiError
         .optional()?)
 }
 
+/// The visit with this public id.
+///
+/// Limitation: on PostgreSQL the partitioned table can only enforce a
+/// public id unique together with its entry time; across months it is
+/// unique by its 128 random bits, and this lookup probes every month.
 pub fn by_public_id(conn: &mut DbConnection, public_id: &str) -> Result<Option<Visit>, ApiError> {
     Ok(visits::table
         .filter(visits::public_id.eq(public_id))

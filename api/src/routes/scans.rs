@@ -248,7 +248,7 @@ pub async fn record_scan(
             "in_future",
             "scanned_at cannot be in the future; check the scanner's clock",
         );
-    } else if scanned_at < now - Duration::days(7) {
+    } else if scanned_at < now - Duration::days(visits::REPLAY_WINDOW_DAYS) {
         errors.push(
             "scanned_at",
             "too_old",

@@ -21,6 +21,7 @@ mod organizations;
 mod people;
 mod qr;
 mod registrations;
+mod retention;
 mod revocations;
 mod scans;
 mod sms;
