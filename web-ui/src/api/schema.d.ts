@@ -1574,6 +1574,10 @@ export interface components {
             id: string;
             /** @description `vaccination` or `recovery`. */
             kind: string;
+            /** @description The person's document number with its first six characters hidden. */
+            person_document_number_masked: string;
+            /** @description The person's name, as the ward office's queue shows it. */
+            person_full_name: string;
             person_id: string;
             recovery?: null | components["schemas"]["RecoveryCorrection"];
             /** @description `national_portal` for vaccination data, `ward` for recovery status. */
@@ -1960,6 +1964,10 @@ export interface components {
                 id: string;
                 /** @description `vaccination` or `recovery`. */
                 kind: string;
+                /** @description The person's document number with its first six characters hidden. */
+                person_document_number_masked: string;
+                /** @description The person's name, as the ward office's queue shows it. */
+                person_full_name: string;
                 person_id: string;
                 recovery?: null | components["schemas"]["RecoveryCorrection"];
                 /** @description `national_portal` for vaccination data, `ward` for recovery status. */
