@@ -1819,7 +1819,7 @@ export interface components {
             organization_id: string;
         };
         /** @description A resident the import created. */
-        ImportedRow: {
+        ImportedResident: {
             /**
              * Format: int64
              * @description The line of the file, counting the header as line 1.
@@ -2230,6 +2230,12 @@ export interface components {
             account: components["schemas"]["AccountView"];
             person: components["schemas"]["PersonView"];
         };
+        /** @description A row the import refused, and why. */
+        RejectedResident: {
+            errors: components["schemas"]["FieldError"][];
+            /** Format: int64 */
+            line: number;
+        };
         /** @description One rejected row. */
         RejectedRow: {
             code: string;
@@ -2237,6 +2243,13 @@ export interface components {
             /** @description The line of the file the row starts on (the header is line 1). */
             line: number;
             message: string;
+        };
+        ResidentImportReport: {
+            /** @description True when the created rows were committed. */
+            committed: boolean;
+            created: components["schemas"]["ImportedResident"][];
+            mode: string;
+            rejected: components["schemas"]["RejectedResident"][];
         };
         RevokedLinksView: {
             /** @description How many live links stopped working. */
@@ -8795,7 +8808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["ResidentImportReport"];
                 };
             };
             /** @description The path or query parameters cannot be read */
