@@ -476,7 +476,6 @@ export const vi = {
   'cardPage.title': 'Mã QR cá nhân',
   'cardPage.noSecret': 'Đường dẫn thiếu phần mã sau dấu #. Hãy mở lại đúng đường dẫn trong tin nhắn.',
   'cardPage.gone': 'Đường dẫn này không còn dùng được: đã hết hạn (sau 30 ngày) hoặc đã bị thu hồi. Hãy nhờ UBND phường gửi đường dẫn mới, hoặc đăng ký lại bằng tin nhắn.',
-  'card.ward': 'Phường {ward}',
   'card.linkUntil': 'Đường dẫn này dùng được đến {when}. Hãy in thẻ để dùng lâu dài.',
 
   'cardLinks.title': 'Gửi đường dẫn thẻ QR qua SMS',
@@ -1090,7 +1089,6 @@ export const en: Record<MessageKey, string> = {
   'cardPage.title': 'Personal QR code',
   'cardPage.noSecret': 'The link lacks its code after the #. Open the link from the message again, exactly as it is.',
   'cardPage.gone': 'This link no longer works: it expired (after 30 days) or was revoked. Ask the ward office to send a new link, or register again by SMS.',
-  'card.ward': 'Ward {ward}',
   'card.linkUntil': 'This link works until {when}. Print the card to keep it for longer.',
 
   'cardLinks.title': 'Send the card link by SMS',

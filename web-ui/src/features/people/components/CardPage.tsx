@@ -24,7 +24,7 @@ function CardView({ card }: { card: Card }) {
         <p className="card-owner">
           <strong>{card.full_name}</strong>
           <span>{card.document_number_masked}</span>
-          <span>{t('card.ward', { ward: card.ward_name })}</span>
+          <span>{card.ward_name}</span>
         </p>
         <QrFigure status={card.qr.status} image={<img src={source} alt={t('qr.alt')} className="qr-image" />} />
         <p className="hint">{t('card.linkUntil', { when: dateTime(card.link_expires_at) })}</p>
