@@ -22,6 +22,13 @@ async function fillDetails() {
   await userEvent.selectOptions(screen.getByLabelText('Phường'), '26794');
 }
 
+/** The details with a phone, sent. */
+async function sendDetails() {
+  await fillDetails();
+  await userEvent.type(screen.getByLabelText('Số điện thoại'), '0909123456');
+  await userEvent.click(screen.getByRole('button', { name: 'Gửi mã xác nhận' }));
+}
+
 test('details and phone, then the code from the SMS (one wrong first), then word that the link went by SMS', async () => {
   const sent: unknown[] = [];
   const codes: string[] = [];
@@ -102,10 +109,8 @@ test('too many codes for the number: says when to try again, from Retry-After', 
     ),
   );
   renderPage(<SmsRegistration />);
-  await fillDetails();
-  await userEvent.type(screen.getByLabelText('Số điện thoại'), '0909123456');
   const before = Date.now();
-  await userEvent.click(screen.getByRole('button', { name: 'Gửi mã xác nhận' }));
+  await sendDetails();
   const alert = await screen.findByRole('alert');
   expect(alert).toHaveTextContent('Số điện thoại này đã nhận đủ mã trong một giờ.');
   expect(alert).toHaveTextContent('(khoảng 25 phút nữa)');
@@ -123,9 +128,7 @@ test("the API's refusal of a detail lands beside the field", async () => {
     ),
   );
   renderPage(<SmsRegistration />);
-  await fillDetails();
-  await userEvent.type(screen.getByLabelText('Số điện thoại'), '0909123456');
-  await userEvent.click(screen.getByRole('button', { name: 'Gửi mã xác nhận' }));
+  await sendDetails();
   const error = await screen.findByText(/mã tỉnh này không có/);
   expect(screen.getByLabelText('Số giấy tờ')).toHaveAttribute('aria-describedby', error.id);
 });
@@ -145,9 +148,7 @@ test('an expired code asks for a new one, which starts a fresh count of attempts
     ),
   );
   renderPage(<SmsRegistration />);
-  await fillDetails();
-  await userEvent.type(screen.getByLabelText('Số điện thoại'), '0909123456');
-  await userEvent.click(screen.getByRole('button', { name: 'Gửi mã xác nhận' }));
+  await sendDetails();
   await userEvent.type(await screen.findByLabelText('Mã xác nhận'), '123456');
   await userEvent.click(screen.getByRole('button', { name: 'Xác nhận' }));
   expect(await screen.findByText('Mã đã hết hạn (mỗi mã dùng được 10 phút). Bấm “Gửi mã mới”.')).toBeInTheDocument();
@@ -168,9 +169,7 @@ test('after the last wrong attempt only a new code helps', async () => {
     http.post('/api/v1/registrations/sms/{id}/confirm', ({ response }) => response(422).json(problem(422, 'wrong_code'))),
   );
   renderPage(<SmsRegistration />);
-  await fillDetails();
-  await userEvent.type(screen.getByLabelText('Số điện thoại'), '0909123456');
-  await userEvent.click(screen.getByRole('button', { name: 'Gửi mã xác nhận' }));
+  await sendDetails();
   await userEvent.type(await screen.findByLabelText('Mã xác nhận'), '123456');
   await userEvent.click(screen.getByRole('button', { name: 'Xác nhận' }));
   expect(await screen.findByText('Đã nhập sai quá nhiều lần. Bấm “Gửi mã mới” để nhận mã khác.')).toBeInTheDocument();
