@@ -89,7 +89,7 @@ test("a ward officer opens a resident's page: the ward's work in the navigation,
   expect(screen.getByRole('link', { name: 'Yêu cầu sửa thông tin' })).toHaveAttribute('href', '/people/person-1/corrections');
   expect(screen.getByRole('button', { name: 'Thêm vào danh sách in thẻ' })).toBeInTheDocument();
 
-  await userEvent.click(screen.getByText('Ai đã xem thông tin của người này', { selector: 'summary' }));
+  await userEvent.click(screen.getByText('Xem nhật ký truy cập'));
   expect(await screen.findByText('In thẻ QR cho người dân')).toBeInTheDocument();
   expect(screen.getByText('Tìm hồ sơ theo số giấy tờ')).toBeInTheDocument();
 });

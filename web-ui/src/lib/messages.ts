@@ -491,6 +491,7 @@ export const vi = {
   'ledger.titleOther': 'Ai đã xem thông tin của người này',
   'ledger.introOther': 'Mỗi lần cán bộ, tổ chức hay nhân viên điểm kiểm soát xem thông tin của người này, kèm mục đích họ nêu. Mới nhất ở trên.',
   'ledger.noneOther': 'Chưa có ai xem thông tin của người này.',
+  'ledger.show': 'Xem nhật ký truy cập',
 
   'correction.open': 'Yêu cầu sửa thông tin',
   'correction.title': 'Yêu cầu sửa thông tin',
@@ -517,7 +518,7 @@ export const vi = {
   'correction.place': 'Nơi tiêm',
   'correction.lot': 'Số lô',
   'correction.submit': 'Gửi yêu cầu',
-  'correction.filedNotice': 'Đã gửi yêu cầu. Tình trạng xử lý hiện ở danh sách bên dưới.',
+  'correction.filedNotice': 'Đã gửi yêu cầu. Tình trạng xử lý hiện ở danh sách “Các yêu cầu đã gửi”.',
   'correction.routedTo': 'Nơi xử lý',
   'correction.routed.national_portal': 'Cổng tiêm chủng quốc gia',
   'correction.routed.ward': 'UBND phường',
@@ -1104,6 +1105,7 @@ export const en: Record<MessageKey, string> = {
   'ledger.titleOther': 'Who read this person’s data',
   'ledger.introOther': 'Every time an officer, an organization or checkpoint staff read this person’s data, with the purpose they stated. Newest first.',
   'ledger.noneOther': 'Nobody has read this person’s data yet.',
+  'ledger.show': 'Show the access log',
 
   'correction.open': 'Ask for a correction',
   'correction.title': 'Correction requests',
@@ -1130,7 +1132,7 @@ export const en: Record<MessageKey, string> = {
   'correction.place': 'Where',
   'correction.lot': 'Lot',
   'correction.submit': 'Send the request',
-  'correction.filedNotice': 'The request was sent. Its state shows in the list below.',
+  'correction.filedNotice': 'The request was sent. Its state shows under “Requests sent”.',
   'correction.routedTo': 'Handled by',
   'correction.routed.national_portal': 'National vaccination portal',
   'correction.routed.ward': 'Ward office',

@@ -1,4 +1,5 @@
-// Correction requests: a person's own page (to file one and follow them),
+// Correction requests: a person's own page (to follow them, newest first,
+// and to file one),
 // the ward's or the city's queue, and one request to handle.
 import { Link } from 'react-router';
 import { ErrorNotice } from '@/components/ErrorNotice';
@@ -27,13 +28,13 @@ export function PersonCorrectionsPage({ personId }: { personId: string }) {
         </p>
       )}
       <p>{t('correction.intro')}</p>
-      <section aria-labelledby="corrections-new">
-        <h2 id="corrections-new">{t('correction.new')}</h2>
-        <CorrectionForm personId={personId} />
-      </section>
       <section aria-labelledby="corrections-mine">
         <h2 id="corrections-mine">{t('correction.list')}</h2>
         <PersonCorrections personId={personId} linkToQueue={office} />
+      </section>
+      <section aria-labelledby="corrections-new">
+        <h2 id="corrections-new">{t('correction.new')}</h2>
+        <CorrectionForm personId={personId} />
       </section>
       <p>
         <Link to={own ? '/me' : `/people/${personId}`}>{own ? t('me.title') : t('correction.backToPerson')}</Link>

@@ -22,7 +22,7 @@ function Ledger({ personId }: { personId: string }) {
   const [open, setOpen] = useState(false);
   return (
     <details className="panel" onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary>{t('ledger.titleOther')}</summary>
+      <summary>{t('ledger.show')}</summary>
       <p>{t('ledger.introOther')}</p>
       {open && <AccessLog personId={personId} own={false} />}
     </details>
@@ -76,9 +76,7 @@ export function PersonPage({ personId }: { personId: string }) {
       )}
       {readsLedger && (
         <section aria-labelledby="person-ledger">
-          <h2 id="person-ledger" className="visually-hidden">
-            {t('ledger.titleOther')}
-          </h2>
+          <h2 id="person-ledger">{t('ledger.titleOther')}</h2>
           <Ledger personId={personId} />
         </section>
       )}

@@ -66,7 +66,7 @@ test('a resident files a recovery request, checked before sending, and follows i
   renderPage(<Page />);
   expect(await screen.findByText('Chưa có yêu cầu nào.')).toBeInTheDocument();
 
-  await userEvent.click(screen.getByLabelText(/Tình trạng khỏi bệnh \(F0\)/));
+  await userEvent.click(screen.getByLabelText('Tình trạng khỏi bệnh (F0)'));
   await userEvent.type(screen.getByLabelText('Mô tả điều cần sửa'), 'Tôi đã khỏi bệnh nhưng mã vẫn đen.');
   await userEvent.type(screen.getByLabelText('Ngày xét nghiệm dương tính'), '2021-08-20');
   await userEvent.type(screen.getByLabelText('Ngày khỏi bệnh'), '2021-08-01');
@@ -78,7 +78,7 @@ test('a resident files a recovery request, checked before sending, and follows i
   await userEvent.type(screen.getByLabelText('Ngày khỏi bệnh'), '2021-09-02');
   await userEvent.type(screen.getByLabelText('Số giấy chứng nhận khỏi bệnh'), '26794/2021/0815');
   await userEvent.click(screen.getByRole('button', { name: 'Gửi yêu cầu' }));
-  expect(await screen.findByText('Đã gửi yêu cầu. Tình trạng xử lý hiện ở danh sách bên dưới.')).toBeInTheDocument();
+  expect(await screen.findByText('Đã gửi yêu cầu. Tình trạng xử lý hiện ở danh sách “Các yêu cầu đã gửi”.')).toBeInTheDocument();
   expect(sent).toEqual([
     {
       kind: 'recovery',

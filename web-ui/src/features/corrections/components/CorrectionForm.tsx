@@ -129,15 +129,15 @@ export function CorrectionForm({ personId }: { personId: string }) {
       <fieldset>
         <legend>{t('correction.whatWrong')}</legend>
         {(['vaccination', 'recovery'] as const).map((each) => (
-          <label key={each} className="choice">
-            <input type="radio" value={each} aria-describedby={`correction-kind-${each}-hint`} {...form.register('kind')} />
-            <span>
+          <div key={each} className="choice-block">
+            <label className="choice">
+              <input type="radio" value={each} aria-describedby={`correction-kind-${each}-hint`} {...form.register('kind')} />
               <strong>{t(`correction.kind.${each}`)}</strong>
-              <span className="hint" id={`correction-kind-${each}-hint`}>
-                {t(`correction.kindHint.${each}`)}
-              </span>
-            </span>
-          </label>
+            </label>
+            <p className="hint" id={`correction-kind-${each}-hint`}>
+              {t(`correction.kindHint.${each}`)}
+            </p>
+          </div>
         ))}
       </fieldset>
       <TextAreaField

@@ -2,6 +2,10 @@
 // in the address's fragment, which a browser never sends to any server, and
 // goes to the API only in the body of `POST /cards/open`. The page shows the
 // personal QR large in its colour with the reason, and prints the card.
+//
+// Limitation: the address, fragment included, stays in the history of the
+// browser that opened it, so whoever holds that phone can open the card
+// until the link expires or the ward office revokes the person's links.
 import { Link, useLocation } from 'react-router';
 import { ApiProblem } from '@/api/problem';
 import { ErrorNotice } from '@/components/ErrorNotice';
