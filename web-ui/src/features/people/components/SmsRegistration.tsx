@@ -5,7 +5,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { Link } from 'react-router';
 import { z } from 'zod';
 import { ApiProblem } from '@/api/problem';
 import { ErrorNotice } from '@/components/ErrorNotice';
@@ -209,9 +208,6 @@ function DoneStep({ confirmed }: { confirmed: ConfirmedRegistration }) {
       {confirmed.existing_person && <p>{t('sms.existingPerson')}</p>}
       <p>{t('sms.openLink', { when: dateTime(confirmed.card_link_expires_at) })}</p>
       <p>{t('sms.noSmartphone')}</p>
-      <p>
-        <Link to="/login">{t('login.title')}</Link>
-      </p>
     </div>
   );
 }
