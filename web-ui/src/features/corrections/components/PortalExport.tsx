@@ -13,31 +13,33 @@ export function PortalExport() {
   const [state, setState] = useState<string>('open');
   const download = useExportCorrections();
   return (
-    <form
-      className="filters"
-      aria-label={t('export.title')}
-      onSubmit={(event) => {
-        event.preventDefault();
-        download.mutate(state);
-      }}
-    >
-      <p className="hint">{t('export.intro')}</p>
-      <SelectField id="export-state" label={t('correction.state')} value={state} onChange={(event) => setState(event.target.value)}>
-        {states.map((each) => (
-          <option key={each} value={each}>
-            {t(`correction.state.${each}`)}
-          </option>
-        ))}
-      </SelectField>
-      <button type="submit" disabled={download.isPending}>
-        {t('export.download')}
-      </button>
+    <>
+      <p>{t('export.intro')}</p>
+      <form
+        className="filters"
+        aria-label={t('export.title')}
+        onSubmit={(event) => {
+          event.preventDefault();
+          download.mutate(state);
+        }}
+      >
+        <SelectField id="export-state" label={t('correction.state')} value={state} onChange={(event) => setState(event.target.value)}>
+          {states.map((each) => (
+            <option key={each} value={each}>
+              {t(`correction.state.${each}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" disabled={download.isPending}>
+          {t('export.download')}
+        </button>
+      </form>
       {download.isSuccess && (
         <p className="notice notice-ok" role="status">
           {t('export.done')}
         </p>
       )}
       <ErrorNotice error={download.error} />
-    </form>
+    </>
   );
 }

@@ -179,3 +179,17 @@ test('after the last wrong attempt only a new code helps', async () => {
   await userEvent.click(screen.getByRole('button', { name: 'Sửa thông tin' }));
   expect(screen.getByLabelText('Họ và tên')).toHaveValue('Trần Thị Bưởi');
 });
+
+test('a registration the API no longer knows starts again with a new code', async () => {
+  server.use(
+    wards,
+    http.post('/api/v1/registrations/sms', ({ response }) => response(201).json(registration)),
+    http.post('/api/v1/registrations/sms/{id}/confirm', ({ response }) => response(404).json(problem(404, 'not_found'))),
+  );
+  renderPage(<SmsRegistration />);
+  await sendDetails();
+  await userEvent.type(await screen.findByLabelText('Mã xác nhận'), '123456');
+  await userEvent.click(screen.getByRole('button', { name: 'Xác nhận' }));
+  expect(await screen.findByRole('alert')).toHaveTextContent('Không tìm thấy yêu cầu đăng ký này. Bấm “Gửi mã mới” để bắt đầu lại.');
+  expect(screen.getByRole('button', { name: 'Gửi mã mới' })).toBeInTheDocument();
+});

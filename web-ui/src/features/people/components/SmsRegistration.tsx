@@ -11,6 +11,7 @@ import { ErrorNotice } from '@/components/ErrorNotice';
 import { TextField } from '@/components/Field';
 import { showFieldErrors } from '@/lib/forms';
 import { useI18n } from '@/lib/i18n';
+import type { MessageKey } from '@/lib/messages';
 import { useWards, type PersonInput } from '../api/people';
 import { useConfirmSmsCode, useRequestSmsCode, type ConfirmedRegistration, type SmsRegistration } from '../api/registrations';
 import { PersonFieldset } from './PersonFieldset';
@@ -87,8 +88,12 @@ const codeSchema = z.object({
 type CodeInput = z.input<typeof codeSchema>;
 type CodeOutput = z.output<typeof codeSchema>;
 
-/** Refusals after which this code can no longer work: a new one must be requested. */
-const spent = ['code_expired', 'attempts_exhausted'];
+/** Refusals after which this code can no longer work, and what to tell: a new one must be requested. */
+const spent: Record<string, MessageKey> = {
+  code_expired: 'sms.expired',
+  attempts_exhausted: 'sms.exhausted',
+  not_found: 'sms.unknownRegistration',
+};
 
 function CodeStep({
   person,
@@ -137,16 +142,17 @@ function CodeStep({
     });
 
   const code = confirm.error instanceof ApiProblem ? confirm.error.code : null;
-  const mustResend = (code !== null && spent.includes(code)) || attemptsLeft <= 0;
+  const spentBecause: MessageKey | null = (code ? spent[code] : undefined) ?? (attemptsLeft <= 0 ? 'sms.exhausted' : null);
+  const mustResend = spentBecause !== null;
 
   return (
     <div>
       <StepHeading>{t('sms.codeTitle')}</StepHeading>
       <p role="status">{t('sms.codeSent', { phone: registration.phone_masked, when: dateTime(registration.expires_at) })}</p>
       {resend.isSuccess && <p className="notice notice-ok">{t('sms.resent')}</p>}
-      {mustResend ? (
+      {spentBecause ? (
         <p className="notice notice-error" role="alert">
-          {code === 'code_expired' ? t('sms.expired') : t('sms.exhausted')}
+          {t(spentBecause)}
         </p>
       ) : (
         <form onSubmit={submit} noValidate aria-label={t('sms.codeTitle')}>
@@ -186,7 +192,6 @@ function ConfirmRefusal({ error }: { error: unknown }) {
   const known: Record<string, string> = {
     already_confirmed: t('sms.alreadyConfirmed'),
     duplicate_document: t('sms.duplicateDocument'),
-    not_found: t('sms.unknownRegistration'),
   };
   const text = known[error.code];
   if (!text) return <ErrorNotice error={error} />;
