@@ -21,6 +21,7 @@ use crate::auth::{Principal, Role};
 use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{self, DbConnection, corrections, health, people, revocations};
 use crate::domain::correction::{CorrectionKind, CorrectionState};
+use crate::domain::identity::mask_document_text;
 use crate::domain::revocation;
 use crate::domain::spreadsheet::safe_cell;
 use crate::domain::time::local_date;
@@ -85,6 +86,10 @@ pub struct CorrectionEventView {
 pub struct CorrectionView {
     pub id: String,
     pub person_id: String,
+    /// The person's name, as the ward office's queue shows it.
+    pub person_full_name: String,
+    /// The person's document number with its first six characters hidden.
+    pub person_document_number_masked: String,
     /// `vaccination` or `recovery`.
     pub kind: String,
     /// `national_portal` for vaccination data, `ward` for recovery status.
@@ -179,6 +184,8 @@ fn correction_view(
     };
     Ok(CorrectionView {
         id: request.public_id.clone(),
+        person_document_number_masked: mask_document_text(&person.document_number),
+        person_full_name: person.full_name,
         person_id: person.public_id,
         kind: request.kind.clone(),
         routed_to: request.routed_to.clone(),

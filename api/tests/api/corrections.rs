@@ -88,6 +88,13 @@ async fn a_recovery_request_travels_to_resolution_and_records_the_recovery(app: 
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(queue["items"][0]["id"], id);
+    // The queue names each person, their document number masked.
+    assert_eq!(queue["items"][0]["person_full_name"], "Nguyễn Thị Đoàn");
+    let masked = queue["items"][0]["person_document_number_masked"]
+        .as_str()
+        .unwrap();
+    assert!(masked.starts_with("******"), "{masked}");
+    assert_eq!(masked.len(), 12);
     let (_, other_queue) = app.get("/corrections", Some(&other_ward.token)).await;
     assert!(other_queue["items"].as_array().unwrap().is_empty());
     let (status, _) = app

@@ -1668,6 +1668,10 @@ export interface components {
             id: string;
             /** @description `vaccination` or `recovery`. */
             kind: string;
+            /** @description The person's document number with its first six characters hidden. */
+            person_document_number_masked: string;
+            /** @description The person's name, as the ward office's queue shows it. */
+            person_full_name: string;
             person_id: string;
             recovery?: null | components["schemas"]["RecoveryCorrection"];
             removed_record?: null | components["schemas"]["RemovedRecordView"];
@@ -1910,7 +1914,7 @@ export interface components {
             organization_id: string;
         };
         /** @description A resident the import created. */
-        ImportedRow: {
+        ImportedResident: {
             /**
              * Format: int64
              * @description The line of the file, counting the header as line 1.
@@ -2070,6 +2074,10 @@ export interface components {
                 id: string;
                 /** @description `vaccination` or `recovery`. */
                 kind: string;
+                /** @description The person's document number with its first six characters hidden. */
+                person_document_number_masked: string;
+                /** @description The person's name, as the ward office's queue shows it. */
+                person_full_name: string;
                 person_id: string;
                 recovery?: null | components["schemas"]["RecoveryCorrection"];
                 removed_record?: null | components["schemas"]["RemovedRecordView"];
@@ -2359,6 +2367,12 @@ export interface components {
             account: components["schemas"]["AccountView"];
             person: components["schemas"]["PersonView"];
         };
+        /** @description A row the import refused, and why. */
+        RejectedResident: {
+            errors: components["schemas"]["FieldError"][];
+            /** Format: int64 */
+            line: number;
+        };
         /** @description One rejected row. */
         RejectedRow: {
             code: string;
@@ -2380,6 +2394,13 @@ export interface components {
             /** @description The account that removed it. */
             removed_by_account_id: string;
             vaccination?: null | components["schemas"]["VaccinationView"];
+        };
+        ResidentImportReport: {
+            /** @description True when the created rows were committed. */
+            committed: boolean;
+            created: components["schemas"]["ImportedResident"][];
+            mode: string;
+            rejected: components["schemas"]["RejectedResident"][];
         };
         /** @description One person's revocation. */
         RevocationEntry: {
@@ -9317,7 +9338,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["ResidentImportReport"];
                 };
             };
             /** @description The path or query parameters cannot be read */

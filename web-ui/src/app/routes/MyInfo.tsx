@@ -34,6 +34,9 @@ export function MyInfo() {
         <Link className="button" to="/me/access-log">
           {t('ledger.open')}
         </Link>
+        <Link className="button" to={`/people/${personId}/corrections`}>
+          {t('correction.open')}
+        </Link>
       </p>
       <section aria-labelledby="me-details">
         <h2 id="me-details">{t('me.details')}</h2>

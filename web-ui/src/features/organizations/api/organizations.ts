@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import { saveBlob } from '@/lib/download';
 import { purposeHeader } from '@/lib/purpose';
 import { session } from '@/lib/session';
 
@@ -224,19 +225,6 @@ export function useUnlinkStaff(organizationId: string) {
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: staffKey(organizationId) }),
   });
-}
-
-/** Saves a blob under `name` through a temporary link. */
-function saveBlob(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken the file once the click returns.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /** A list's download: CSV (streamed) or XLSX (built whole, so bounded in rows). */
