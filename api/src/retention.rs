@@ -323,6 +323,9 @@ fn expire_visit_partitions(
             ..
         } = partition;
         if partition.is_default() {
+            // Limitation: rows of days without a partition (the job did not
+            // run for more than DAYS_AHEAD days) can only be deleted one by
+            // one; the warning tells the operator that it happened.
             let deleted = expire(conn, Aged::Visits(name), cutoff, settings, report.mode)?;
             if deleted > 0 && report.mode == Mode::Apply {
                 tracing::warn!(

@@ -422,12 +422,12 @@ pub struct OwnVisitFilter {
 /// ("khai hộ"), newest first, with where each was. The scope is part of the
 /// query: no other person's visit can come back, whatever the filter says.
 ///
-/// A first page of every visit names no entry time, so on PostgreSQL it
-/// probes the person index of each day's partition (about 75 with 60 days
-/// of retention): one short index probe per day and household member, and
-/// 10 to 20 ms of planning on the 2-core benchmark machine, for a list a
-/// resident opens now and then. Open visits and later pages are bounded
-/// by entry time and read only the days they can be in.
+/// Limitation: a first page of every visit names no entry time, so on
+/// PostgreSQL it probes the person index of each day's partition (about 75
+/// with 60 days of retention): one short index probe per day and household
+/// member, and 10 to 20 ms of planning on the 2-core benchmark machine, for
+/// a list a resident opens now and then. Open visits and later pages are
+/// bounded by entry time and read only the days they can be in.
 pub fn of_resident(
     conn: &mut DbConnection,
     declarer_id: i64,

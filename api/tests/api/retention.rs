@@ -720,19 +720,16 @@ async fn reads_of_open_visits_touch_only_the_days_they_can_be_in(app: TestApp) {
         assert_eq!(found.map(|v| v.id), Some(open.id));
         assert!(read.iter().all(|p| around.contains(p)), "{read:?}");
 
+        // The resident's own list: open visits, and a later page.
+        let own = |open_at, before| db::visits::OwnVisitFilter {
+            person_id: None,
+            checkpoint: None,
+            open_at,
+            before,
+            limit: 10,
+        };
         let (listed, read) = partitions_read(conn, |conn| {
-            db::visits::of_resident(
-                conn,
-                person,
-                &db::visits::OwnVisitFilter {
-                    person_id: None,
-                    checkpoint: None,
-                    open_at: Some(now),
-                    before: None,
-                    limit: 10,
-                },
-            )
-            .unwrap()
+            db::visits::of_resident(conn, person, &own(Some(now), None)).unwrap()
         });
         assert_eq!(listed.len(), 1);
         assert!(read.iter().all(|p| around.contains(p)), "{read:?}");
@@ -740,18 +737,7 @@ async fn reads_of_open_visits_touch_only_the_days_they_can_be_in(app: TestApp) {
         // A later page of the list reads no day after its cursor.
         let cursor = day_of(now) - Duration::days(2) + Duration::hours(1);
         let (_, read) = partitions_read(conn, |conn| {
-            db::visits::of_resident(
-                conn,
-                person,
-                &db::visits::OwnVisitFilter {
-                    person_id: None,
-                    checkpoint: None,
-                    open_at: None,
-                    before: Some((cursor, i64::MAX)),
-                    limit: 10,
-                },
-            )
-            .unwrap()
+            db::visits::of_resident(conn, person, &own(None, Some((cursor, i64::MAX)))).unwrap()
         });
         assert!(!read.is_empty(), "{read:?}");
         assert!(
