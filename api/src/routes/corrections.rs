@@ -762,16 +762,7 @@ fn remove_record(
 ) -> Result<(), ApiError> {
     let kind = CorrectionKind::parse(&request.kind)
         .ok_or_else(|| ApiError::internal("stored correction kind is unknown"))?;
-    let person = people::by_id(conn, request.person_id)?
-        .ok_or_else(|| ApiError::internal("a correction without its person"))?;
-    // The request may have been filed in a ward the person has since left:
-    // only those who may change the person's records now remove one.
-    if people::find(conn, &principal.person_write_scope(), &person.public_id)?.is_none() {
-        return Err(ApiError::Forbidden(
-            "This person's records are now kept by another ward; their ward office removes the \
-             record.",
-        ));
-    }
+    let person = current_keeper(conn, principal, request)?;
 
     let now = db::now();
     let removal = health::Removal {
@@ -822,12 +813,32 @@ fn remove_record(
     Ok(())
 }
 
+/// The person a request is about, when `principal` may change their records
+/// now. The request may have been filed in a ward the person has since
+/// left: only those who keep the person's records now change them.
+fn current_keeper(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    request: &corrections::Request,
+) -> Result<people::Person, ApiError> {
+    let person = people::by_id(conn, request.person_id)?
+        .ok_or_else(|| ApiError::internal("a correction without its person"))?;
+    if people::find(conn, &principal.person_write_scope(), &person.public_id)?.is_none() {
+        return Err(ApiError::Forbidden(
+            "This person's records are now kept by another ward; their ward office changes \
+             them.",
+        ));
+    }
+    Ok(person)
+}
+
 /// Records the recovery a recovery request asks for.
 fn record_recovery(
     conn: &mut DbConnection,
     principal: &Principal,
     request: &corrections::Request,
 ) -> Result<(), ApiError> {
+    current_keeper(conn, principal, request)?;
     let recovery = details_of(request).recovery.unwrap_or_default();
     let (Some(positive_on), Some(recovered_on)) = (recovery.positive_on, recovery.recovered_on)
     else {

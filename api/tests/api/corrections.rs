@@ -11,6 +11,7 @@ crate::on_both_backends!(
     a_recovery_request_travels_to_resolution_and_records_the_recovery,
     vaccination_requests_go_to_the_portal_queue_and_export,
     closed_requests_do_not_move_and_bad_input_is_refused,
+    the_old_ward_records_nothing_for_a_resident_who_moved,
 );
 
 /// The (kind, reader role) of each entry of a person's access ledger.
@@ -351,4 +352,67 @@ async fn closed_requests_do_not_move_and_bad_input_is_refused(app: TestApp) {
         .get("/corrections?state=closed", Some(&ward.token))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// A request filed in one ward stays in its queue when the resident moves,
+/// but only whoever keeps the resident's records now may record the
+/// recovery it asks for.
+async fn the_old_ward_records_nothing_for_a_resident_who_moved(app: TestApp) {
+    let admin = app.admin().await;
+    let ward = app.ward_officer(&admin, "26794").await;
+    let (resident, person) = app.resident(person_input("26794")).await;
+    let filed = file(
+        &app,
+        &resident.token,
+        &person,
+        json!({
+            "kind": "recovery",
+            "description": "Tôi đã khỏi bệnh.",
+            "recovery": { "positive_on": "2021-08-01", "recovered_on": "2021-08-20" },
+        }),
+    )
+    .await;
+    let id = filed["id"].as_str().unwrap();
+    let (status, moved) = app
+        .patch(
+            &format!("/people/{person}"),
+            Some(&admin),
+            &json!({ "ward_code": "27088" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+
+    let (status, refused) = transition(
+        &app,
+        &ward.token,
+        id,
+        json!({ "to": "resolved", "note": "Đã ghi nhận.", "record_recovery": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    // Nothing was written: the request is still open, and no recovery.
+    let (_, request) = app
+        .get(&format!("/corrections/{id}"), Some(&ward.token))
+        .await;
+    assert_eq!(request["state"], "open");
+    let (_, records) = app
+        .get(
+            &format!("/people/{person}/health-records"),
+            Some(&resident.token),
+        )
+        .await;
+    assert!(
+        records["recoveries"].as_array().unwrap().is_empty(),
+        "{records}"
+    );
+
+    // The city keeps every resident's records and may record it.
+    let (status, resolved) = transition(
+        &app,
+        &admin,
+        id,
+        json!({ "to": "resolved", "note": "Đã ghi nhận.", "record_recovery": true }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{resolved}");
 }
