@@ -5,7 +5,9 @@
 //!
 //! Seeded people have document numbers `079090000000` upwards and QIDs
 //! `9` followed by 17 digits of their ordinal, so a pgbench script can name
-//! any of them without a lookup table.
+//! any of them without a lookup table. The export timing
+//! (`api/tests/api/export_timing.rs`) seeds with the same code, adding a
+//! visit and a staff link for each person.
 
 use std::io::Write;
 use std::path::Path;
@@ -13,7 +15,7 @@ use std::path::Path;
 use chrono::{Duration, Utc};
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
-use diesel::sql_types::{BigInt, Date, Timestamp};
+use diesel::sql_types::{BigInt, Date, Text, Timestamp};
 
 use crate::config::Settings;
 use crate::db::{DbConnection, people};
@@ -89,7 +91,7 @@ fn count(conn: &mut DbConnection, sql: &str) -> Result<i64, ApiError> {
 /// One statement per table on each backend: a series of ordinals turned
 /// into people, then a first Pfizer dose for each, 30 days ago, which the
 /// policy of 1 October 2021 shows green.
-fn insert_people(conn: &mut DbConnection, how_many: i64) -> Result<(), ApiError> {
+pub fn insert_people(conn: &mut DbConnection, how_many: i64) -> Result<(), ApiError> {
     let now = crate::db::now();
     let dose_on = (Utc::now() + Duration::hours(7)).date_naive() - Duration::days(30);
     let last = how_many - 1;
@@ -139,6 +141,68 @@ fn insert_people(conn: &mut DbConnection, how_many: i64) -> Result<(), ApiError>
             ))
             .bind::<Date, _>(dose_on)
             .bind::<Timestamp, _>(now)
+            .execute(sqlite)?;
+            sqlite.batch_execute("COMMIT; ANALYZE;")?;
+        }
+    }
+    Ok(())
+}
+
+/// One visit an hour ago of every person at checkpoint `checkpoint_public_id`,
+/// and every person on the staff list of its organization: one statement
+/// per table, so that an export of tens of thousands of people can be
+/// timed without tens of thousands of requests.
+pub fn insert_visits_and_staff(
+    conn: &mut DbConnection,
+    checkpoint_public_id: &str,
+) -> Result<(), ApiError> {
+    let now = crate::db::now();
+    let entered_at = now - Duration::hours(1);
+    let ends_at = now + Duration::hours(3);
+    let visit_columns = "public_id, checkpoint_id, organization_id, person_id, subject_name, \
+                         colour, reason, policy_version, method, signature, entered_at, ends_at";
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            pg.batch_execute("BEGIN")?;
+            diesel::sql_query(format!(
+                "INSERT INTO visits ({visit_columns}) \
+                 SELECT md5('bench-visit-' || p.id), c.id, c.organization_id, p.id, p.folded_name, \
+                        'green', '{{}}', 'hcmc-2021-10-01', 'staff_scan', 'signed', $2, $3 \
+                 FROM people p CROSS JOIN checkpoints c WHERE c.public_id = $1"
+            ))
+            .bind::<Text, _>(checkpoint_public_id)
+            .bind::<Timestamp, _>(entered_at)
+            .bind::<Timestamp, _>(ends_at)
+            .execute(pg)?;
+            diesel::sql_query(
+                "INSERT INTO staff_links (organization_id, person_id, linked_at) \
+                 SELECT c.organization_id, p.id, $2 \
+                 FROM people p CROSS JOIN checkpoints c WHERE c.public_id = $1",
+            )
+            .bind::<Text, _>(checkpoint_public_id)
+            .bind::<Timestamp, _>(now)
+            .execute(pg)?;
+            pg.batch_execute("COMMIT; ANALYZE visits; ANALYZE staff_links;")?;
+        }
+        DbConnection::Sqlite(sqlite) => {
+            sqlite.batch_execute("BEGIN IMMEDIATE")?;
+            diesel::sql_query(format!(
+                "INSERT INTO visits ({visit_columns}) \
+                 SELECT lower(hex(randomblob(16))), c.id, c.organization_id, p.id, p.folded_name, \
+                        'green', '{{}}', 'hcmc-2021-10-01', 'staff_scan', 'signed', ?, ? \
+                 FROM people p CROSS JOIN checkpoints c WHERE c.public_id = ?"
+            ))
+            .bind::<Timestamp, _>(entered_at)
+            .bind::<Timestamp, _>(ends_at)
+            .bind::<Text, _>(checkpoint_public_id)
+            .execute(sqlite)?;
+            diesel::sql_query(
+                "INSERT INTO staff_links (organization_id, person_id, linked_at) \
+                 SELECT c.organization_id, p.id, ? \
+                 FROM people p CROSS JOIN checkpoints c WHERE c.public_id = ?",
+            )
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(checkpoint_public_id)
             .execute(sqlite)?;
             sqlite.batch_execute("COMMIT; ANALYZE;")?;
         }

@@ -1,6 +1,6 @@
 //! The command line: `antoan` serves by default; subcommands migrate,
-//! create the first administrator, rotate the QR signing keys and print
-//! the OpenAPI document.
+//! create the first administrator, rotate the QR signing keys, run
+//! retention once and print the OpenAPI document.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -42,6 +42,14 @@ pub enum Command {
     Demo,
     /// Create a new QR signing key; the old ones keep verifying codes they signed.
     RotateKeys,
+    /// Delete visits and access-ledger entries older than their configured
+    /// age now (the server also does it on a timer), and on PostgreSQL
+    /// create the visits table's partitions ahead.
+    Retention {
+        /// Say what would be created, dropped and deleted, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Seed an empty database for the scan benchmark (`bench/run`).
@@ -93,6 +101,21 @@ pub fn run_command(command: Command, settings: Settings) -> Result<(), String> {
                 applied.len(),
                 db.backend()
             );
+            Ok(())
+        }
+        Command::Retention { dry_run } => {
+            let db = Db::connect(&settings.database_url, 1, settings.pool_timeout)?;
+            let mut conn = db.get().map_err(|err| err.for_operator())?;
+            db::migrate(&mut conn).map_err(|err| err.for_operator())?;
+            let mode = if dry_run {
+                crate::retention::Mode::DryRun
+            } else {
+                crate::retention::Mode::Apply
+            };
+            let report =
+                crate::retention::run(&mut conn, &settings.retention, chrono::Utc::now(), mode)
+                    .map_err(|err| err.for_operator())?;
+            print!("{report}");
             Ok(())
         }
         Command::RotateKeys => {

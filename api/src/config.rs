@@ -70,6 +70,9 @@ pub struct Settings {
     /// Minutes a contact query widens each visit by on both sides, unless
     /// the query names its own margin.
     pub contact_margin_minutes: i32,
+    /// The most rows an XLSX export holds; it is built whole before it is
+    /// sent, so a larger list is refused with a pointer to the CSV.
+    pub xlsx_max_rows: i64,
     /// The built web UI, served at `/` when the folder exists.
     pub web_ui_dir: PathBuf,
     /// Failed logins allowed per username and per client address.
@@ -84,6 +87,36 @@ pub struct Settings {
     /// Online registrations one client address may have refused per hour
     /// because the document number is already registered.
     pub registration_refusals_per_address: u32,
+    pub retention: RetentionSettings,
+}
+
+/// How long visits and the access ledger are kept, and how often the
+/// retention job runs.
+#[derive(Clone, Debug)]
+pub struct RetentionSettings {
+    /// False: nothing is deleted by age; on PostgreSQL the job still
+    /// creates the visits table's partitions ahead.
+    pub enabled: bool,
+    /// Visits (and their idempotency keys' visits) older than this many
+    /// days are deleted.
+    pub visit_days: u32,
+    /// Access-ledger entries older than this many days are deleted; never
+    /// fewer than `visit_days`, so that a person can see who read their
+    /// visits for at least as long as the visits were kept.
+    pub access_log_days: u32,
+    /// How often the job runs; each replica runs it, one at a time.
+    pub interval: Duration,
+    /// Rows deleted per transaction, so that no deletion holds a lock long.
+    pub batch_size: u32,
+}
+
+impl RetentionSettings {
+    /// The fewest days visits may be kept: a contact query looks back 14
+    /// days (the incubation period), and a visit must outlive the 8 days its
+    /// idempotency key is kept.
+    pub const MIN_VISIT_DAYS: u32 = 14;
+    /// The most days anything may be kept by this setting (100 years).
+    pub const MAX_DAYS: u32 = 36_500;
 }
 
 /// How SMS leave the outbox.
@@ -209,6 +242,7 @@ impl Settings {
             retry_base: Duration::from_secs(number(&get, "ANTOAN_SMS_RETRY_SECONDS", 30)?),
             poll_interval: Duration::from_secs(number(&get, "ANTOAN_SMS_POLL_SECONDS", 5)?),
         };
+        let retention = retention_settings(&get)?;
         let default_pool = match database_url {
             DatabaseUrl::Postgres(_) => 16,
             DatabaseUrl::Sqlite(_) => 8,
@@ -257,6 +291,15 @@ impl Settings {
                     "must be between 0 and 240".into(),
                 )
             })?,
+            xlsx_max_rows: i64::try_from(number(&get, "ANTOAN_XLSX_MAX_ROWS", 50_000)?)
+                .ok()
+                .filter(|rows| *rows < 1_048_576)
+                .ok_or_else(|| {
+                    error(
+                        "ANTOAN_XLSX_MAX_ROWS",
+                        "must be below 1048576, the rows of one sheet".into(),
+                    )
+                })?,
             web_ui_dir: PathBuf::from(
                 get("ANTOAN_WEB_UI_DIR").unwrap_or_else(|| "web-ui/dist".into()),
             ),
@@ -283,8 +326,72 @@ impl Settings {
                 "ANTOAN_REGISTRATION_REFUSALS_PER_ADDRESS",
                 10,
             )?,
+            retention,
         })
     }
+}
+
+fn retention_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<RetentionSettings, ConfigError> {
+    let enabled = match get("ANTOAN_RETENTION_ENABLED").as_deref().map(str::trim) {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(error(
+                "ANTOAN_RETENTION_ENABLED",
+                format!("expected true or false, got {other}"),
+            ));
+        }
+    };
+    let days = |name: &'static str, default: u64, least: u32| {
+        let value = small(get, name, default)?;
+        if value < least || value > RetentionSettings::MAX_DAYS {
+            return Err(error(
+                name,
+                format!(
+                    "must be between {least} and {} days, got {value}",
+                    RetentionSettings::MAX_DAYS
+                ),
+            ));
+        }
+        Ok(value)
+    };
+    let visit_days = days(
+        "ANTOAN_RETENTION_VISIT_DAYS",
+        60,
+        RetentionSettings::MIN_VISIT_DAYS,
+    )?;
+    let access_log_days =
+        days("ANTOAN_RETENTION_ACCESS_LOG_DAYS", 365, visit_days).map_err(|err| ConfigError {
+            message: format!(
+                "{}; the ledger of who read a person's data is kept at least as long as \
+                 the visits it mentions (ANTOAN_RETENTION_VISIT_DAYS={visit_days})",
+                err.message
+            ),
+            ..err
+        })?;
+    let interval_minutes = number(get, "ANTOAN_RETENTION_INTERVAL_MINUTES", 60)?;
+    if interval_minutes > 7 * 24 * 60 {
+        return Err(error(
+            "ANTOAN_RETENTION_INTERVAL_MINUTES",
+            "must be at most a week (10080 minutes)".into(),
+        ));
+    }
+    let batch_size = small(get, "ANTOAN_RETENTION_BATCH_SIZE", 1000)?;
+    if batch_size > 100_000 {
+        return Err(error(
+            "ANTOAN_RETENTION_BATCH_SIZE",
+            "must be at most 100000 rows".into(),
+        ));
+    }
+    Ok(RetentionSettings {
+        enabled,
+        visit_days,
+        access_log_days,
+        interval: Duration::from_secs(interval_minutes * 60),
+        batch_size,
+    })
 }
 
 fn error(name: &'static str, message: String) -> ConfigError {
@@ -372,6 +479,38 @@ mod tests {
     fn secrets_do_not_print() {
         let s = settings(&[("ANTOAN_TOKEN_SECRET", "0123456789abcdef0123456789abcdef")]).unwrap();
         assert!(!format!("{s:?}").contains("0123456789abcdef"));
+    }
+
+    #[test]
+    fn retention_keeps_visits_60_days_and_the_ledger_a_year_by_default() {
+        let retention = settings(&[]).unwrap().retention;
+        assert!(retention.enabled);
+        assert_eq!(retention.visit_days, 60);
+        assert_eq!(retention.access_log_days, 365);
+        assert_eq!(retention.interval, Duration::from_secs(3600));
+        assert_eq!(retention.batch_size, 1000);
+        let off = settings(&[("ANTOAN_RETENTION_ENABLED", "false")]).unwrap();
+        assert!(!off.retention.enabled);
+    }
+
+    #[test]
+    fn retention_refuses_ages_that_would_lose_what_must_be_kept() {
+        let err = settings(&[("ANTOAN_RETENTION_VISIT_DAYS", "13")]).unwrap_err();
+        assert_eq!(err.name, "ANTOAN_RETENTION_VISIT_DAYS");
+        let kept = settings(&[("ANTOAN_RETENTION_VISIT_DAYS", "14")]).unwrap();
+        assert_eq!(kept.retention.visit_days, 14);
+        // The ledger may not be dropped before the visits it mentions.
+        let err = settings(&[
+            ("ANTOAN_RETENTION_VISIT_DAYS", "90"),
+            ("ANTOAN_RETENTION_ACCESS_LOG_DAYS", "89"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.name, "ANTOAN_RETENTION_ACCESS_LOG_DAYS");
+        assert!(err.message.contains("ANTOAN_RETENTION_VISIT_DAYS=90"));
+        let err = settings(&[("ANTOAN_RETENTION_ENABLED", "yes")]).unwrap_err();
+        assert_eq!(err.name, "ANTOAN_RETENTION_ENABLED");
+        let err = settings(&[("ANTOAN_RETENTION_BATCH_SIZE", "0")]).unwrap_err();
+        assert_eq!(err.name, "ANTOAN_RETENTION_BATCH_SIZE");
     }
 
     #[test]

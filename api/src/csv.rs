@@ -7,14 +7,11 @@
 /// leading apostrophe, as OWASP advises; then it is quoted when it holds a
 /// separator, a quote or a line break.
 pub fn cell(value: &str) -> String {
-    let defused = match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_owned(),
-    };
+    let defused = crate::domain::spreadsheet::safe_cell(value);
     if defused.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {
-        defused
+        defused.into_owned()
     }
 }
 

@@ -58,6 +58,7 @@ async fn main() -> std::process::ExitCode {
         eprintln!("antoan: cannot start the SMS worker: {err}");
         return std::process::ExitCode::FAILURE;
     }
+    antoan::retention::spawn_worker(app.state.db.clone(), app.state.settings.retention.clone());
     println!("antoan listening on http://{} ({backend})", app.addr);
     println!("API document: http://{}/docs/", app.addr);
     if app.needs_admin {

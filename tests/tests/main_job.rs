@@ -287,8 +287,8 @@ fn print_qr(officer: &Client, person_id: &str, resident: &Resident) -> PrintedQr
         &format!("the payload to start with {prefix:?}"),
     );
     view.check(
-        decoded.contains("AT1."),
-        "the payload to carry an AT1. token",
+        decoded.contains("AT2."),
+        "the payload to carry an AT2. token",
     );
 
     PrintedQr {
@@ -491,10 +491,11 @@ fn with_name_altered(payload: &str) -> String {
     altered
 }
 
-/// The key id in the payload's token, `AT1.<kid>.<not_before>.<not_after>.<signature>`.
+/// The key id in the payload's token,
+/// `AT2.<kid>.<issued_at>.<not_before>.<not_after>.<signature>`.
 fn signing_key_id(payload: &str) -> &str {
     payload
-        .split_once("AT1.")
+        .split_once("AT2.")
         .and_then(|(_, token)| token.split('.').next())
         .unwrap_or_default()
 }

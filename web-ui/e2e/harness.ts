@@ -21,11 +21,16 @@ function binary(): string {
 
 export interface Product {
   url: string;
+  /** Everything the server has written to stdout and stderr so far: its log. */
+  logs: () => string;
   stop: () => Promise<void>;
 }
 
-/** Loads the demo data set into a fresh data folder and serves it with the built UI. */
-export async function startProduct(): Promise<Product> {
+/**
+ * Loads the demo data set into a fresh data folder and serves it with the
+ * built UI; `env` adds settings (an SMS gateway, say) for both steps.
+ */
+export async function startProduct(options: { env?: Record<string, string> } = {}): Promise<Product> {
   const dir = mkdtempSync(join(tmpdir(), 'antoan-e2e-'));
   const env = {
     PATH: process.env.PATH ?? '',
@@ -34,6 +39,7 @@ export async function startProduct(): Promise<Product> {
     ANTOAN_DATA_DIR: join(dir, 'data'),
     ANTOAN_LISTEN: '127.0.0.1:0',
     ANTOAN_WEB_UI_DIR: join(webUi, 'dist'),
+    ...options.env,
   };
   const demo = spawnSync(binary(), ['demo'], { cwd: dir, env, encoding: 'utf8' });
   if (demo.status !== 0) {
@@ -45,8 +51,8 @@ export async function startProduct(): Promise<Product> {
   server.stderr?.on('data', (chunk: Buffer) => {
     log += chunk.toString();
   });
+  let seen = '';
   const url = await new Promise<string>((found, failed) => {
-    let seen = '';
     server.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const match = /antoan listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
@@ -57,6 +63,7 @@ export async function startProduct(): Promise<Product> {
 
   return {
     url,
+    logs: () => seen + log,
     stop: async () => {
       if (server.exitCode === null && server.pid) {
         const exited = new Promise((done) => server.once('exit', done));
@@ -124,12 +131,18 @@ export async function logIn(page: Page, url: string, username: string): Promise<
 }
 
 /** A call to the API from the test itself, for set-up and for checking what the UI did. */
-export async function apiCall<T>(url: string, path: string, init: { token?: string; body?: unknown; method?: string } = {}): Promise<T> {
+export async function apiCall<T>(
+  url: string,
+  path: string,
+  init: { token?: string; body?: unknown; method?: string; purpose?: string } = {},
+): Promise<T> {
   const response = await fetch(`${url}/api/v1${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: {
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      // Why an officer reads someone's data, as the API asks of a lookup.
+      ...(init.purpose ? { 'x-access-purpose': encodeURIComponent(init.purpose) } : {}),
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });

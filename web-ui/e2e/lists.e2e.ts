@@ -1,5 +1,5 @@
 // The organization's visitor and staff lists with each person's status now:
-// the demo market's visitors after two scans at the gate, the CSV export
+// the demo market's visitors after two scans at the gate, the CSV and XLSX exports
 // downloaded through the API with the token, and linking staff by document
 // number.
 import { readFile } from 'node:fs/promises';
@@ -59,6 +59,12 @@ test('the CSV export downloads a file whose header row names the columns', async
   );
   expect(rows).toHaveLength(2);
   expect(rows.some((row) => row.includes('NGUYEN VAN AN') && row.includes(',green,'))).toBe(true);
+
+  // The Excel file of the same filter: a zip archive (an XLSX) by its name.
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), visitors.getByRole('button', { name: 'Tải danh sách người ra vào (Excel)' }).click()]);
+  expect(xlsx.suggestedFilename()).toBe('visitors.xlsx');
+  const bytes = await readFile(await xlsx.path());
+  expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
 });
 
 test('the admin links a staff member by document number and sees their status, then unlinks them', async () => {

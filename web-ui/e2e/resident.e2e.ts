@@ -133,6 +133,12 @@ test('the resident checks in at the market gate from its location QR and checks 
   await screenshot(page, 'resident-self-check-in');
   expect(await accessibilityProblems(page)).toEqual([]);
 
+  // A reload finds the open visit again from the API, and still checks out.
+  await page.reload();
+  await done.getByText('Đã khai báo vào').waitFor();
+  await done.getByText('Chợ Thủ Đức · Cổng chính').waitFor();
+  expect(await page.getByRole('button', { name: 'Vào Cổng chính' }).count()).toBe(0);
+
   await page.getByRole('button', { name: 'Ra khỏi địa điểm' }).click();
   await done.getByText('Đã ra').waitFor();
   await page.getByTestId('exited-at').waitFor();
@@ -155,6 +161,17 @@ test('the resident checks in at the market gate from its location QR and checks 
   await page.getByRole('button', { name: 'Ra khỏi địa điểm' }).click();
   await done.getByText('Đã ra').waitFor();
   expect((await visitsOfGate())[0]?.exit_method).toBe('self_check_out');
+
+  // "Thông tin của tôi" lists both visits, the relative's first.
+  await page.goto(`${product.url}/me`);
+  const visits = page.getByRole('list', { name: 'Những nơi tôi đã vào' });
+  await visits.waitFor();
+  const places = await visits.locator('li').allTextContents();
+  expect(places[0]).toContain('TRAN THI BUOI · Chợ Thủ Đức · Cổng chính');
+  expect(places[1]).toContain('Chợ Thủ Đức · Cổng chính');
+  expect(places[1]).not.toContain('TRAN THI BUOI');
+  await screenshot(page, 'resident-my-visits');
+  expect(await accessibilityProblems(page)).toEqual([]);
 });
 
 test('a visitor not logged in logs in from the check-in page and comes back to it', async () => {

@@ -1,5 +1,6 @@
 // Checkpoint staff: the camera reads a real personal QR made by the API and
-// shows green; manual entry; scans made offline are replayed exactly once.
+// shows green; manual entry; scans made offline are replayed exactly once;
+// offline, a code issued before a correction removed a record is revoked.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -180,4 +181,50 @@ test('replaying a scan the API already recorded adds no visit', async () => {
     await page.getByText('Mọi lượt quét đã được gửi.').waitFor();
   });
   expect((await visits()).filter((visit) => visit.folded_name === 'TRAN THI BUOI').length).toBe(before);
+});
+
+test('offline, a code issued before the ward removed a wrong recovery is shown revoked, not green', async () => {
+  // Phạm Văn Đông's card, green from a recovery the ward recorded.
+  const officer = await token(product.url, 'demo.linhxuan');
+  const person = await apiCall<{ id: string }>(product.url, '/people/search', {
+    token: officer.token,
+    purpose: 'Xử lý yêu cầu điều chỉnh',
+    body: { document_number: '079070000104' },
+  });
+  const card = await apiCall<{ payload: string; status: { colour: string } }>(product.url, `/people/${person.id}/qr`, { token: officer.token });
+  expect(card.status.colour).toBe('green');
+
+  // The recovery was someone else's: the ward resolves the request by removing it.
+  const records = await apiCall<{ recoveries: { id: string }[] }>(product.url, `/people/${person.id}/health-records`, { token: officer.token });
+  const request = await apiCall<{ id: string }>(product.url, `/people/${person.id}/corrections`, {
+    token: officer.token,
+    body: { kind: 'recovery', description: 'Giấy khỏi bệnh ghi nhầm người.' },
+  });
+  const resolved = await apiCall<{ state: string }>(product.url, `/corrections/${request.id}/transitions`, {
+    token: officer.token,
+    body: { to: 'resolved', note: 'Đã gỡ bản ghi nhập nhầm.', remove_record_id: records.recoveries[0]?.id },
+  });
+  expect(resolved.state).toBe('resolved');
+
+  await withScanner(async ({ page, context }) => {
+    // The scanner saved the keys and the revocation list while it was online.
+    await page.waitForFunction(() => (localStorage.getItem('antoan.qrKeys') ?? '[]').length > 2);
+    await page.waitForFunction(() => (localStorage.getItem('antoan.qrRevocations') ?? '[]').length > 2);
+    await context.setOffline(true);
+    await page.getByLabel('Mã quét').fill(card.payload);
+    await page.getByLabel('Mã quét').press('Enter');
+    const answer = page.getByTestId('scan-result');
+    await answer.waitFor();
+    const classes = await answer.getAttribute('class');
+    expect(classes).toContain('result-revoked');
+    expect(classes).not.toContain('result-green');
+    const text = await answer.textContent();
+    expect(text).toContain('ĐÃ THU HỒI');
+    expect(text).toContain('PHAM VAN DONG');
+    expect(text).toContain('đã được sửa sau khi cấp mã');
+    await screenshot(page, 'scanner-offline-revoked', false);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await context.setOffline(false);
+    await page.getByText('Mọi lượt quét đã được gửi.').waitFor();
+  });
 });

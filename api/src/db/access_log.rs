@@ -32,10 +32,13 @@ pub enum AccessKind {
     ContactQuery,
     /// An export file held the person's data.
     Export,
+    /// A correction removed one of the person's records (a dose or a
+    /// recovery), which its handler read to remove.
+    RecordRemoval,
 }
 
 impl AccessKind {
-    pub const ALL: [AccessKind; 9] = [
+    pub const ALL: [AccessKind; 10] = [
         AccessKind::Scan,
         AccessKind::PersonLookup,
         AccessKind::HealthRecordsRead,
@@ -45,6 +48,7 @@ impl AccessKind {
         AccessKind::StaffList,
         AccessKind::ContactQuery,
         AccessKind::Export,
+        AccessKind::RecordRemoval,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +62,7 @@ impl AccessKind {
             AccessKind::StaffList => "staff_list",
             AccessKind::ContactQuery => "contact_query",
             AccessKind::Export => "export",
+            AccessKind::RecordRemoval => "record_removal",
         }
     }
 }

@@ -76,7 +76,7 @@ pub struct PlacedVisit {
     pub document_number: Option<String>,
 }
 
-type PlacedRow = (
+pub(super) type PlacedRow = (
     Visit,
     String,
     String,
@@ -85,7 +85,7 @@ type PlacedRow = (
     Option<String>,
 );
 
-fn placed(rows: Vec<PlacedRow>) -> Vec<PlacedVisit> {
+pub(super) fn placed(rows: Vec<PlacedRow>) -> Vec<PlacedVisit> {
     rows.into_iter()
         .map(
             |(

@@ -14,6 +14,8 @@ pub mod outbox;
 pub mod people;
 pub mod reference;
 pub mod registrations;
+pub mod retention;
+pub mod revocations;
 pub mod schema;
 pub mod staff;
 pub mod visits;

@@ -138,6 +138,9 @@ diesel::table! {
         source_record_id -> Nullable<Text>,
         recorded_by_account_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by_account_id -> Nullable<BigInt>,
+        removed_by_request_id -> Nullable<BigInt>,
     }
 }
 
@@ -151,6 +154,9 @@ diesel::table! {
         certificate_number -> Nullable<Text>,
         recorded_by_account_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
+        removed_by_account_id -> Nullable<BigInt>,
+        removed_by_request_id -> Nullable<BigInt>,
     }
 }
 
@@ -205,6 +211,17 @@ diesel::table! {
         exited_at -> Nullable<Timestamp>,
         ends_at -> Timestamp,
         exit_method -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// The idempotency keys of recent scans and check-ins, each naming the
+    /// visit it recorded; kept for the replay window, then deleted.
+    visit_idempotency_keys (checkpoint_id, idempotency_key) {
+        checkpoint_id -> BigInt,
+        idempotency_key -> Text,
+        visit_public_id -> Text,
+        entered_at -> Timestamp,
     }
 }
 
@@ -280,6 +297,18 @@ diesel::table! {
         filed_by_account_id -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    qr_revocations (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        issued_before -> Timestamp,
+        reason -> Text,
+        correction_request_id -> Nullable<BigInt>,
+        created_by_account_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -404,6 +433,7 @@ diesel::joinable!(visits -> checkpoints (checkpoint_id));
 diesel::joinable!(visits -> people (person_id));
 diesel::joinable!(correction_requests -> people (person_id));
 diesel::joinable!(correction_events -> correction_requests (request_id));
+diesel::joinable!(qr_revocations -> people (person_id));
 diesel::joinable!(access_log -> people (person_id));
 diesel::joinable!(staff_links -> people (person_id));
 diesel::joinable!(access_log -> accounts (account_id));
@@ -426,11 +456,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     test_results,
     health_declarations,
     visits,
+    visit_idempotency_keys,
     sms_outbox,
     phone_registrations,
     card_links,
     correction_requests,
     correction_events,
+    qr_revocations,
     api_keys,
     import_jobs,
     access_log,

@@ -99,6 +99,14 @@ pub fn list(
         .load(conn)?)
 }
 
+/// How many people are on the organization's staff list.
+pub fn count(conn: &mut DbConnection, organization_id: i64) -> Result<i64, ApiError> {
+    Ok(staff_links::table
+        .filter(staff_links::organization_id.eq(organization_id))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Which of `person_ids` are staff of the organization.
 pub fn staff_among(
     conn: &mut DbConnection,

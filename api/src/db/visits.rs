@@ -6,7 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{checkpoints, people, staff_links, visits};
+use super::contacts::{PlacedRow, PlacedVisit, placed};
+use super::schema::{
+    checkpoints, organizations, people, staff_links, visit_idempotency_keys, visits,
+};
 use crate::auth::VisitScope;
 use crate::error::ApiError;
 
@@ -70,48 +73,99 @@ pub enum Recorded {
     Replayed(Visit),
 }
 
-/// Stores a visit once per (checkpoint, idempotency key). A replay returns
-/// the visit first stored; two racing replays both end with that one row.
-pub fn record(conn: &mut DbConnection, visit: &NewVisit) -> Result<Recorded, ApiError> {
-    if let Some(key) = &visit.idempotency_key
-        && let Some(existing) = by_idempotency_key(conn, visit.checkpoint_id, key)?
-    {
-        return Ok(Recorded::Replayed(existing));
-    }
+/// How many days after a scan the scan endpoint accepts its replay from an
+/// offline queue.
+pub const REPLAY_WINDOW_DAYS: i64 = 7;
 
-    // A savepoint, so that losing a race to a concurrent replay leaves the
-    // outer transaction usable on PostgreSQL.
-    let inserted = conn.transaction(|conn| {
-        diesel::insert_into(visits::table)
-            .values(visit)
-            .execute(conn)
-    });
-    match (inserted, &visit.idempotency_key) {
-        (Ok(_), _) => {}
-        (Err(err), Some(key)) if super::is_unique_violation(&err) => {
+/// How long an idempotency key is remembered after its visit's entry: the
+/// replay window and a day more, for retries of scans sent without their
+/// time. Retention deletes older keys.
+pub fn idempotency_key_lifetime() -> chrono::Duration {
+    chrono::Duration::days(REPLAY_WINDOW_DAYS + 1)
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = visit_idempotency_keys)]
+struct NewKey<'a> {
+    checkpoint_id: i64,
+    idempotency_key: &'a str,
+    visit_public_id: &'a str,
+    entered_at: NaiveDateTime,
+}
+
+/// Stores a visit once per (checkpoint, idempotency key). A replay returns
+/// the visit first stored, whichever month either of them entered in; two
+/// racing replays both end with that one row.
+///
+/// The key is claimed first in its own table, whose primary key decides: a
+/// concurrent claim of the same key waits for the first transaction and
+/// then finds the key taken. The visit is written in the same transaction,
+/// so a claimed key always names a stored visit.
+pub fn record(conn: &mut DbConnection, visit: &NewVisit) -> Result<Recorded, ApiError> {
+    if let Some(key) = &visit.idempotency_key {
+        let claim = NewKey {
+            checkpoint_id: visit.checkpoint_id,
+            idempotency_key: key,
+            visit_public_id: &visit.public_id,
+            entered_at: visit.entered_at,
+        };
+        if !claim_key(conn, &claim)? {
             if let Some(existing) = by_idempotency_key(conn, visit.checkpoint_id, key)? {
                 return Ok(Recorded::Replayed(existing));
             }
-            return Err(err.into());
+            // The key outlived its visit (deleted by hand, since retention
+            // keeps visits longer than keys): it now names the new visit.
+            diesel::update(visit_idempotency_keys::table.find((visit.checkpoint_id, key)))
+                .set((
+                    visit_idempotency_keys::visit_public_id.eq(&visit.public_id),
+                    visit_idempotency_keys::entered_at.eq(visit.entered_at),
+                ))
+                .execute(conn)?;
         }
-        (Err(err), _) => return Err(err.into()),
     }
+
+    diesel::insert_into(visits::table)
+        .values(visit)
+        .execute(conn)?;
     Ok(Recorded::New(
         visits::table
             .filter(visits::public_id.eq(&visit.public_id))
+            .filter(visits::entered_at.eq(visit.entered_at))
             .select(Visit::as_select())
             .first(conn)?,
     ))
 }
 
+/// Claims an idempotency key; false when it was already claimed.
+fn claim_key(conn: &mut DbConnection, claim: &NewKey<'_>) -> Result<bool, ApiError> {
+    let insert = diesel::insert_into(visit_idempotency_keys::table)
+        .values(claim)
+        .on_conflict((
+            visit_idempotency_keys::checkpoint_id,
+            visit_idempotency_keys::idempotency_key,
+        ))
+        .do_nothing();
+    let inserted = match conn {
+        DbConnection::Postgresql(pg) => insert.execute(pg)?,
+        DbConnection::Sqlite(sqlite) => insert.execute(sqlite)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// The visit an idempotency key recorded, looked up in its own month.
 fn by_idempotency_key(
     conn: &mut DbConnection,
     checkpoint_id: i64,
     key: &str,
 ) -> Result<Option<Visit>, ApiError> {
     Ok(visits::table
-        .filter(visits::checkpoint_id.eq(checkpoint_id))
-        .filter(visits::idempotency_key.eq(key))
+        .inner_join(
+            visit_idempotency_keys::table.on(visit_idempotency_keys::visit_public_id
+                .eq(visits::public_id)
+                .and(visit_idempotency_keys::entered_at.eq(visits::entered_at))),
+        )
+        .filter(visit_idempotency_keys::checkpoint_id.eq(checkpoint_id))
+        .filter(visit_idempotency_keys::idempotency_key.eq(key))
         .select(Visit::as_select())
         .first(conn)
         .optional()?)
@@ -151,6 +205,11 @@ pub fn by_id(conn: &mut DbConnection, id: i64) -> Result<Option<Visit>, ApiError
         .optional()?)
 }
 
+/// The visit with this public id.
+///
+/// Limitation: on PostgreSQL the partitioned table can only enforce a
+/// public id unique together with its entry time; across months it is
+/// unique by its 128 random bits, and this lookup probes every month.
 pub fn by_public_id(conn: &mut DbConnection, public_id: &str) -> Result<Option<Visit>, ApiError> {
     Ok(visits::table
         .filter(visits::public_id.eq(public_id))
@@ -205,6 +264,51 @@ pub struct ListedVisit {
     pub document_number: Option<String>,
 }
 
+/// Narrows a boxed query over visits (joined or not) to what `scope` and
+/// `filter` allow; one macro so that a list and its count filter alike.
+macro_rules! filtered {
+    ($query:expr, $scope:expr, $filter:expr) => {{
+        let filter: &VisitFilter = $filter;
+        let mut query = $query
+            .filter(visits::entered_at.ge(filter.from))
+            .filter(visits::entered_at.lt(filter.until));
+        if let VisitScope::Organization(organization_id) = $scope {
+            query = query.filter(visits::organization_id.eq(organization_id));
+        }
+        if let Some(checkpoint_id) = filter.checkpoint_id {
+            query = query.filter(visits::checkpoint_id.eq(checkpoint_id));
+        }
+        if let Some(organization_id) = filter.organization_id {
+            query = query.filter(visits::organization_id.eq(organization_id));
+        }
+        if let Some(colour) = &filter.colour {
+            query = query.filter(visits::colour.eq(colour.clone()));
+        }
+        if let Some((organization_id, staff)) = filter.staff_of {
+            let staff_ids = staff_links::table
+                .filter(staff_links::organization_id.eq(organization_id))
+                .select(staff_links::person_id.nullable());
+            query = if staff {
+                query.filter(visits::person_id.eq_any(staff_ids))
+            } else {
+                query.filter(
+                    visits::person_id
+                        .is_null()
+                        .or(diesel::dsl::not(visits::person_id.eq_any(staff_ids))),
+                )
+            };
+        }
+        if let Some((entered_at, id)) = filter.before {
+            query = query.filter(
+                visits::entered_at
+                    .lt(entered_at)
+                    .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
+            );
+        }
+        query
+    }};
+}
+
 /// Visits within `[from, until)`, newest first, only those `scope` allows,
 /// each with its checkpoint and visitor in the same query.
 pub fn list(
@@ -212,11 +316,9 @@ pub fn list(
     scope: VisitScope,
     filter: &VisitFilter,
 ) -> Result<Vec<ListedVisit>, ApiError> {
-    let mut query = visits::table
+    let query = visits::table
         .inner_join(checkpoints::table)
         .left_join(people::table)
-        .filter(visits::entered_at.ge(filter.from))
-        .filter(visits::entered_at.lt(filter.until))
         .select((
             Visit::as_select(),
             checkpoints::public_id,
@@ -226,40 +328,8 @@ pub fn list(
         .order((visits::entered_at.desc(), visits::id.desc()))
         .limit(filter.limit)
         .into_boxed();
-    if let VisitScope::Organization(organization_id) = scope {
-        query = query.filter(visits::organization_id.eq(organization_id));
-    }
-    if let Some(checkpoint_id) = filter.checkpoint_id {
-        query = query.filter(visits::checkpoint_id.eq(checkpoint_id));
-    }
-    if let Some(organization_id) = filter.organization_id {
-        query = query.filter(visits::organization_id.eq(organization_id));
-    }
-    if let Some(colour) = &filter.colour {
-        query = query.filter(visits::colour.eq(colour.clone()));
-    }
-    if let Some((organization_id, staff)) = filter.staff_of {
-        let staff_ids = staff_links::table
-            .filter(staff_links::organization_id.eq(organization_id))
-            .select(staff_links::person_id.nullable());
-        query = if staff {
-            query.filter(visits::person_id.eq_any(staff_ids))
-        } else {
-            query.filter(
-                visits::person_id
-                    .is_null()
-                    .or(diesel::dsl::not(visits::person_id.eq_any(staff_ids))),
-            )
-        };
-    }
-    if let Some((entered_at, id)) = filter.before {
-        query = query.filter(
-            visits::entered_at
-                .lt(entered_at)
-                .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
-        );
-    }
-    let rows: Vec<(Visit, String, String, Option<String>)> = query.load(conn)?;
+    let rows: Vec<(Visit, String, String, Option<String>)> =
+        filtered!(query, scope, filter).load(conn)?;
     Ok(rows
         .into_iter()
         .map(
@@ -271,4 +341,86 @@ pub fn list(
             },
         )
         .collect())
+}
+
+/// How many visits [`list`] would walk through with `filter`, over all its
+/// pages (the filter's `limit` and `before` aside).
+pub fn count(
+    conn: &mut DbConnection,
+    scope: VisitScope,
+    filter: &VisitFilter,
+) -> Result<i64, ApiError> {
+    let everything = VisitFilter {
+        before: None,
+        colour: filter.colour.clone(),
+        ..*filter
+    };
+    let query = visits::table.count().into_boxed();
+    Ok(filtered!(query, scope, &everything).get_result(conn)?)
+}
+
+/// What a resident's list of visits is narrowed to.
+pub struct OwnVisitFilter {
+    /// Only this one of the resident's people.
+    pub person_id: Option<i64>,
+    /// Only visits at the checkpoint with this public id.
+    pub checkpoint: Option<String>,
+    /// Only visits still open at this instant.
+    pub open_at: Option<NaiveDateTime>,
+    /// The last (entered_at, id) of the previous page.
+    pub before: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+/// The visits of person `declarer_id` and of the people they declared for
+/// ("khai hộ"), newest first, with where each was. The scope is part of the
+/// query: no other person's visit can come back, whatever the filter says.
+pub fn of_resident(
+    conn: &mut DbConnection,
+    declarer_id: i64,
+    filter: &OwnVisitFilter,
+) -> Result<Vec<PlacedVisit>, ApiError> {
+    let household = diesel::alias!(people as household);
+    let theirs = household
+        .filter(
+            household.field(people::id).eq(declarer_id).or(household
+                .field(people::declared_by_person_id)
+                .eq(declarer_id)),
+        )
+        .select(household.field(people::id).nullable());
+    let mut query = visits::table
+        .inner_join(checkpoints::table.inner_join(organizations::table))
+        .left_join(people::table)
+        .filter(visits::person_id.eq_any(theirs))
+        .order((visits::entered_at.desc(), visits::id.desc()))
+        .limit(filter.limit)
+        .select((
+            Visit::as_select(),
+            checkpoints::public_id,
+            checkpoints::name,
+            organizations::name,
+            people::public_id.nullable(),
+            people::document_number.nullable(),
+        ))
+        .into_boxed();
+    if let Some(person_id) = filter.person_id {
+        query = query.filter(visits::person_id.eq(person_id));
+    }
+    if let Some(checkpoint) = &filter.checkpoint {
+        query = query.filter(checkpoints::public_id.eq(checkpoint.clone()));
+    }
+    if let Some(now) = filter.open_at {
+        query = query
+            .filter(visits::exited_at.is_null())
+            .filter(visits::ends_at.gt(now));
+    }
+    if let Some((entered_at, id)) = filter.before {
+        query = query.filter(
+            visits::entered_at
+                .lt(entered_at)
+                .or(visits::entered_at.eq(entered_at).and(visits::id.lt(id))),
+        );
+    }
+    let rows: Vec<PlacedRow> = query.load(conn)?;
+    Ok(placed(rows))
 }

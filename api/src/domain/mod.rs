@@ -7,6 +7,7 @@ pub mod identity;
 pub mod name;
 pub mod national_qr;
 pub mod payload;
+pub mod revocation;
 pub mod spreadsheet;
 pub mod status;
 pub mod time;

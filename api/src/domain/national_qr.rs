@@ -14,12 +14,23 @@ use crate::domain::identity::{
 };
 use crate::domain::name::{FoldedName, NameError};
 
-/// The longest scanned text we read as a personal QR. Our own codes have at most about 310
+/// The longest scanned text we read as a personal QR. Our own codes have at most about 320
 /// bytes plus the length of the signing key's id.
 pub const MAX_PAYLOAD_BYTES: usize = 1_000;
 
-/// How our signed token starts: `AT1.<kid>.<not_before_unix>.<not_after_unix>.<signature>`.
-pub const ANTOAN_TOKEN_PREFIX: &str = "AT1.";
+/// How our version 1 token starts: `AT1.<kid>.<not_before_unix>.<not_after_unix>.<signature>`.
+/// Still read, no longer issued.
+pub const TOKEN_V1_PREFIX: &str = "AT1.";
+
+/// How our version 2 token starts:
+/// `AT2.<kid>.<issued_at_unix>.<not_before_unix>.<not_after_unix>.<signature>`. It adds the
+/// instant the code was issued, which tells a reader whether a revocation came after it.
+pub const TOKEN_V2_PREFIX: &str = "AT2.";
+
+/// Whether an EXT part is a token of ours, of a version we read.
+pub fn is_antoan_token(part: &str) -> bool {
+    part.starts_with(TOKEN_V1_PREFIX) || part.starts_with(TOKEN_V2_PREFIX)
+}
 
 const FIELD_SEPARATOR: char = '|';
 const EXT_SEPARATOR: char = '<';
@@ -125,10 +136,11 @@ pub struct Ext {
 /// The signature part of EXT.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signature {
-    /// Our token, `AT1.<kid>.<not_before_unix>.<not_after_unix>.<base64url signature>`. The
-    /// signature covers the first `signed_prefix_len` bytes of [`NationalQr::payload`]: every
-    /// byte before the token's last segment, so the other fields, the `<` before the token,
-    /// and `AT1.<kid>.<not_before_unix>.<not_after_unix>.` itself.
+    /// Our token, `AT2.<kid>.<issued_at_unix>.<not_before_unix>.<not_after_unix>.<base64url
+    /// signature>` (or version 1, `AT1.`, without the issue instant). The signature covers the
+    /// first `signed_prefix_len` bytes of [`NationalQr::payload`]: every byte before the
+    /// token's last segment, so the other fields, the `<` before the token, and the token's
+    /// own segments up to and including the `.` before the signature.
     Antoan {
         raw: String,
         signed_prefix_len: usize,
@@ -151,7 +163,8 @@ impl Signature {
 pub struct SignedParts<'a> {
     /// The exact bytes the signature covers.
     pub message: &'a [u8],
-    /// The whole token, `AT1.<kid>.<not_before_unix>.<not_after_unix>.<signature>`.
+    /// The whole token, `AT2.<kid>.<issued_at_unix>.<not_before_unix>.<not_after_unix>.<signature>`
+    /// or its version 1 form.
     pub token: &'a str,
     /// The token's last segment: the base64url signature.
     pub signature: &'a str,
@@ -425,7 +438,7 @@ enum ExtPart {
 }
 
 fn classify(part: &str) -> ExtPart {
-    if part.starts_with(ANTOAN_TOKEN_PREFIX) {
+    if is_antoan_token(part) {
         return ExtPart::AntoanSignature;
     }
 
@@ -485,9 +498,8 @@ fn read_ext(ext_text: &str, ext_offset: usize) -> Result<Ext, QrError> {
             ExtPart::AntoanSignature if ext.signature.is_none() => {
                 let leading_space = untrimmed.len() - untrimmed.trim_start().len();
                 let part_start = ext_offset + part_offset + leading_space;
-                let signed_in_part = part
-                    .rfind('.')
-                    .map_or(ANTOAN_TOKEN_PREFIX.len(), |dot| dot + 1);
+                // Every prefix ends in a `.`, so a token always has one.
+                let signed_in_part = part.rfind('.').map_or(part.len(), |dot| dot + 1);
                 ext.signature = Some(Signature::Antoan {
                     raw: part.to_owned(),
                     signed_prefix_len: part_start + signed_in_part,
@@ -544,8 +556,8 @@ impl NationalQrFields {
     /// The code up to where the signature part begins: the five fields, then EXT in the
     /// writer's order (declarer's QID, gender, health insurance card, phone), each EXT part
     /// followed by `<`; a missing value leaves its part empty. The issuer appends
-    /// `AT1.<kid>.<not_before_unix>.<not_after_unix>.`, signs everything it has so far, and
-    /// appends the signature.
+    /// `AT2.<kid>.<issued_at_unix>.<not_before_unix>.<not_after_unix>.`, signs everything it
+    /// has so far, and appends the signature.
     pub fn unsigned_prefix(&self) -> String {
         let birth_date = self.birth_date.format("%Y-%m-%d").to_string();
         let declaration = if self.declared_on_behalf { "1" } else { "0" };
@@ -1061,6 +1073,37 @@ mod tests {
         let signed = qr.signed_parts().unwrap();
         assert_eq!(signed.message, base("AT1.").as_bytes());
         assert_eq!(signed.signature, "");
+    }
+
+    #[test]
+    fn a_version_2_token_is_ours_and_signs_up_to_its_last_segment() {
+        let token = "AT2.k2021.1634698800.1633021200.1648746000.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
+        let qr = read(&base(&format!("<1<<<{token}")));
+        assert!(matches!(qr.ext.signature, Some(Signature::Antoan { .. })));
+        let signed = qr.signed_parts().unwrap();
+        let head = "AT2.k2021.1634698800.1633021200.1648746000.";
+        assert_eq!(
+            signed.message,
+            format!("{}{head}", base("<1<<<")).as_bytes()
+        );
+        assert_eq!(signed.signature, "c2lnbmF0dXJlLWJ5dGVzLWhlcmU");
+
+        // Nothing may follow it either.
+        assert_eq!(
+            parse(&format!("{}{token}<0909123456", base(""))),
+            Err(QrError::ContentAfterSignature)
+        );
+    }
+
+    #[test]
+    fn a_token_version_we_do_not_know_is_not_taken_for_ours() {
+        let unknown = "AT3.k2021.1.2.3.4.c2lnbmF0dXJlLWJ5dGVzLWhlcmU";
+        let qr = read(&base(unknown));
+        assert_eq!(
+            qr.ext.signature,
+            Some(Signature::Foreign(unknown.to_owned()))
+        );
+        assert_eq!(qr.signed_parts(), None);
     }
 
     #[test]

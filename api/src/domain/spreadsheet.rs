@@ -3,11 +3,20 @@
 //! Excel and LibreOffice, so an exported name such as `=HYPERLINK(...)`
 //! could run; such cells get a leading apostrophe, which shows as text.
 
-/// The cell as it is safe to write.
+/// True when a spreadsheet would read `value` as a formula.
+pub fn starts_like_formula(value: &str) -> bool {
+    matches!(
+        value.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+}
+
+/// The cell as it is safe to write in a text file (CSV).
 pub fn safe_cell(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
-        _ => value.into(),
+    if starts_like_formula(value) {
+        format!("'{value}").into()
+    } else {
+        value.into()
     }
 }
 

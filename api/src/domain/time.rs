@@ -39,6 +39,13 @@ pub fn start_of_local_day(date: NaiveDate) -> DateTime<Utc> {
     }
 }
 
+/// The start of the hour in which `instant` falls, in whole seconds. The
+/// city's offset is whole hours, so local and UTC hours start together.
+pub fn start_of_hour(instant: DateTime<Utc>) -> DateTime<Utc> {
+    let seconds = instant.timestamp();
+    DateTime::from_timestamp(seconds - seconds.rem_euclid(3600), 0).unwrap_or(instant)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -106,5 +113,21 @@ mod tests {
     #[test]
     fn the_earliest_date_does_not_overflow() {
         assert_eq!(start_of_local_day(NaiveDate::MIN), DateTime::<Utc>::MIN_UTC);
+    }
+
+    #[test]
+    fn hours_start_on_the_hour_in_whole_seconds() {
+        assert_eq!(
+            start_of_hour(utc("2021-10-20T03:59:59.999Z")),
+            utc("2021-10-20T03:00:00Z")
+        );
+        assert_eq!(
+            start_of_hour(utc("2021-10-20T04:00:00Z")),
+            utc("2021-10-20T04:00:00Z")
+        );
+        assert_eq!(
+            start_of_hour(utc("1969-12-31T23:30:00Z")),
+            utc("1969-12-31T23:00:00Z")
+        );
     }
 }

@@ -1,9 +1,13 @@
 //! Our personal QR: the national six-field string with a signed token in
-//! the EXT signature slot, `AT1.<kid>.<not_before>.<not_after>.<signature>`.
-//! The window says when the holder is green; outside it an offline reader
-//! shows black. The signature (ECDSA P-256, SHA-256, `r || s` base64url)
-//! covers every byte before it. The format is written down with test
-//! vectors in `docs/national-qr-format.md`.
+//! the EXT signature slot,
+//! `AT2.<kid>.<issued_at>.<not_before>.<not_after>.<signature>`. The window
+//! says when the holder is green; outside it an offline reader shows black.
+//! The issue instant tells a reader whether a revocation of the holder's
+//! codes came after the code. Codes issued before version 2 carry
+//! `AT1.<kid>.<not_before>.<not_after>.<signature>` and still verify. The
+//! signature (ECDSA P-256, SHA-256, `r || s` base64url) covers every byte
+//! before it. The format is written down with test vectors in
+//! `docs/national-qr-format.md`.
 
 pub mod keys;
 pub mod render;
@@ -12,7 +16,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::national_qr::{ANTOAN_TOKEN_PREFIX, NationalQr, NationalQrFields, Signature};
+use crate::domain::national_qr::{
+    NationalQr, NationalQrFields, Signature, TOKEN_V1_PREFIX, TOKEN_V2_PREFIX,
+};
+use crate::domain::time::start_of_hour;
 use keys::{KeyRing, Verification};
 
 /// When a signed code attests green: `[not_before, not_after)`. An empty
@@ -70,24 +77,30 @@ fn whole_seconds(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp(at.timestamp(), 0).unwrap_or(at)
 }
 
-fn start_of_hour(at: DateTime<Utc>) -> DateTime<Utc> {
-    DateTime::from_timestamp(at.timestamp() - at.timestamp().rem_euclid(3600), 0).unwrap_or(at)
-}
-
 /// A signed code ready to render.
 #[derive(Clone, Debug)]
 pub struct IssuedCode {
     pub payload: String,
     pub kid: String,
+    /// The issue instant the token carries (see [`crate::domain::revocation::issue_instant`]).
+    pub issued_at: DateTime<Utc>,
     pub window: Window,
 }
 
-/// Signs `fields` with the active key for `window`.
-pub fn issue(keys: &KeyRing, fields: &NationalQrFields, window: Window) -> IssuedCode {
+/// Signs `fields` with the active key, as issued at `issued_at` (whole
+/// seconds are kept) and vouching for `window`: a version 2 token.
+pub fn issue(
+    keys: &KeyRing,
+    fields: &NationalQrFields,
+    issued_at: DateTime<Utc>,
+    window: Window,
+) -> IssuedCode {
     let kid = keys.active().kid.clone();
+    let issued_at = whole_seconds(issued_at);
     let mut payload = fields.unsigned_prefix();
     payload.push_str(&format!(
-        "{ANTOAN_TOKEN_PREFIX}{kid}.{}.{}.",
+        "{TOKEN_V2_PREFIX}{kid}.{}.{}.{}.",
+        issued_at.timestamp(),
         window.not_before.timestamp(),
         window.not_after.timestamp()
     ));
@@ -96,6 +109,7 @@ pub fn issue(keys: &KeyRing, fields: &NationalQrFields, window: Window) -> Issue
     IssuedCode {
         payload,
         kid,
+        issued_at,
         window,
     }
 }
@@ -103,8 +117,13 @@ pub fn issue(keys: &KeyRing, fields: &NationalQrFields, window: Window) -> Issue
 /// What a reader may conclude from a code's signature slot.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignatureCheck {
-    /// Our signature, intact: the fields are as we issued them.
-    Valid { kid: String, window: Window },
+    /// Our signature, intact: the fields are as we issued them. `issued_at`
+    /// is absent from version 1 codes.
+    Valid {
+        kid: String,
+        issued_at: Option<DateTime<Utc>>,
+        window: Window,
+    },
     /// Our token, but the signature does not match: altered or forged.
     Invalid,
     /// Our token on a masked display copy: the hidden characters were part
@@ -144,34 +163,61 @@ pub fn check(keys: &KeyRing, code: &NationalQr) -> SignatureCheck {
     let Some(parts) = code.signed_parts() else {
         return SignatureCheck::Invalid;
     };
-    let Some((kid, window)) = read_token(parts.token) else {
+    let Some(Token {
+        kid,
+        issued_at,
+        window,
+    }) = read_token(parts.token)
+    else {
         return SignatureCheck::Invalid;
     };
     match keys.verify(&kid, parts.message, parts.signature) {
-        Verification::Valid => SignatureCheck::Valid { kid, window },
+        Verification::Valid => SignatureCheck::Valid {
+            kid,
+            issued_at,
+            window,
+        },
         Verification::Invalid => SignatureCheck::Invalid,
         Verification::UnknownKey => SignatureCheck::UnknownKey { kid },
     }
 }
 
-/// Reads `AT1.<kid>.<not_before>.<not_after>.<signature>`.
-fn read_token(token: &str) -> Option<(String, Window)> {
-    let rest = token.strip_prefix(ANTOAN_TOKEN_PREFIX)?;
+/// What a token says besides its signature.
+struct Token {
+    kid: String,
+    issued_at: Option<DateTime<Utc>>,
+    window: Window,
+}
+
+/// Reads `AT2.<kid>.<issued_at>.<not_before>.<not_after>.<signature>` or
+/// `AT1.<kid>.<not_before>.<not_after>.<signature>`.
+fn read_token(token: &str) -> Option<Token> {
+    let (rest, has_issue_instant) = match token.strip_prefix(TOKEN_V2_PREFIX) {
+        Some(rest) => (rest, true),
+        None => (token.strip_prefix(TOKEN_V1_PREFIX)?, false),
+    };
+    let instant = |text: Option<&str>| DateTime::from_timestamp(text?.parse().ok()?, 0);
     let mut parts = rest.split('.');
     let kid = parts.next().filter(|kid| !kid.is_empty())?;
-    let not_before = DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?;
-    let not_after = DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?;
+    let issued_at = if has_issue_instant {
+        Some(instant(parts.next())?)
+    } else {
+        None
+    };
+    let not_before = instant(parts.next())?;
+    let not_after = instant(parts.next())?;
     let _signature = parts.next()?;
     if parts.next().is_some() {
         return None;
     }
-    Some((
-        kid.to_owned(),
-        Window {
+    Some(Token {
+        kid: kid.to_owned(),
+        issued_at,
+        window: Window {
             not_before,
             not_after,
         },
-    ))
+    })
 }
 
 #[cfg(test)]
@@ -206,18 +252,31 @@ mod tests {
         (dir, ring)
     }
 
+    /// Green from 15 October 2021 (a dose on 1 October), issued on the
+    /// 16th at 10:00 Ho Chi Minh City time, vouching for 7 days from then.
+    fn issued() -> DateTime<Utc> {
+        at("2021-10-16T03:00:00Z")
+    }
+
+    fn window() -> Window {
+        Window {
+            not_before: at("2021-10-14T17:00:00Z"),
+            not_after: at("2021-10-23T03:00:00Z"),
+        }
+    }
+
     #[test]
     fn issued_codes_parse_and_verify() {
         let (_dir, keys) = ring();
-        let window = Window {
-            not_before: at("2021-10-14T17:00:00Z"),
-            not_after: at("2021-10-21T17:00:00Z"),
-        };
-        let code = issue(&keys, &fields(), window);
+        let code = issue(&keys, &fields(), issued(), window());
         assert!(
-            code.payload.starts_with(
-                "079090001234|NGUYEN VAN DOAN|1990-05-17|0|123456789012345678|<1<<<AT1."
-            )
+            code.payload.starts_with(&format!(
+                "079090001234|NGUYEN VAN DOAN|1990-05-17|0|123456789012345678|<1<<<AT2.{}.\
+                 1634353200.1634230800.1634958000.",
+                code.kid
+            )),
+            "{}",
+            code.payload
         );
 
         let parsed = national_qr::parse(&code.payload).unwrap();
@@ -225,19 +284,24 @@ mod tests {
             check(&keys, &parsed),
             SignatureCheck::Valid {
                 kid: code.kid.clone(),
-                window
+                issued_at: Some(issued()),
+                window: window(),
             }
         );
     }
 
     #[test]
+    fn the_issue_instant_keeps_whole_seconds() {
+        let (_dir, keys) = ring();
+        let code = issue(&keys, &fields(), at("2021-10-16T03:00:00.75Z"), window());
+        assert_eq!(code.issued_at, issued());
+        assert!(code.payload.contains(".1634353200.1634230800."));
+    }
+
+    #[test]
     fn altered_and_forged_codes_fail() {
         let (_dir, keys) = ring();
-        let window = Window {
-            not_before: at("2021-10-14T17:00:00Z"),
-            not_after: at("2021-10-21T17:00:00Z"),
-        };
-        let code = issue(&keys, &fields(), window);
+        let code = issue(&keys, &fields(), issued(), window());
 
         // Another name under the same signature.
         let altered = code.payload.replace("NGUYEN VAN DOAN", "TRAN VAN BINH");
@@ -246,20 +310,32 @@ mod tests {
             SignatureCheck::Invalid
         );
 
-        // A stretched window under the same signature.
-        let stretched = code.payload.replace(
-            &format!(".{}.", window.not_after.timestamp()),
-            &format!(".{}.", window.not_after.timestamp() + 86_400 * 365),
-        );
-        assert_ne!(stretched, code.payload);
+        // A stretched window, or a later issue instant that would escape a
+        // revocation, under the same signature.
+        for (from, to) in [
+            (1_634_958_000, 1_666_494_000),
+            (1_634_353_200, 1_634_439_600),
+        ] {
+            let changed = code
+                .payload
+                .replace(&format!(".{from}."), &format!(".{to}."));
+            assert_ne!(changed, code.payload);
+            assert_eq!(
+                check(&keys, &national_qr::parse(&changed).unwrap()),
+                SignatureCheck::Invalid
+            );
+        }
+
+        // The same token passed off as version 1.
+        let downgraded = code.payload.replace("AT2.", "AT1.");
         assert_eq!(
-            check(&keys, &national_qr::parse(&stretched).unwrap()),
+            check(&keys, &national_qr::parse(&downgraded).unwrap()),
             SignatureCheck::Invalid
         );
 
         // A code signed by someone else's key with our kid.
         let (_other_dir, other) = ring();
-        let forged = issue(&other, &fields(), window)
+        let forged = issue(&other, &fields(), issued(), window())
             .payload
             .replace(&other.active().kid, &keys.active().kid);
         assert_eq!(
@@ -268,13 +344,32 @@ mod tests {
         );
 
         // A code signed by a key we never had.
-        let unknown = issue(&other, &fields(), window);
+        let unknown = issue(&other, &fields(), issued(), window());
         assert_eq!(
             check(&keys, &national_qr::parse(&unknown.payload).unwrap()),
             SignatureCheck::UnknownKey {
                 kid: other.active().kid.clone()
             }
         );
+    }
+
+    #[test]
+    fn tokens_with_missing_or_extra_segments_are_invalid() {
+        for token in [
+            "AT2.kid.1634353200.1634230800.c2ln",
+            "AT2.kid.x.1634230800.1634958000.c2ln",
+            "AT2.kid.1.1634353200.1634230800.1634958000.c2ln",
+            "AT1.kid.1634230800.c2ln",
+            "AT1..1634230800.1634958000.c2ln",
+        ] {
+            assert!(read_token(token).is_none(), "{token}");
+        }
+        let v1 = read_token("AT1.kid.1634230800.1634958000.c2ln").unwrap();
+        assert_eq!(v1.issued_at, None);
+        assert_eq!(v1.window.not_before, at("2021-10-14T17:00:00Z"));
+        let v2 = read_token("AT2.kid.1634353200.1634230800.1634958000.c2ln").unwrap();
+        assert_eq!(v2.issued_at, Some(issued()));
+        assert_eq!(v2.window, window());
     }
 
     #[test]
@@ -292,26 +387,27 @@ mod tests {
         );
     }
 
-    /// The test vector of `docs/national-qr-format.md`: a key derived from a
-    /// published phrase, so anyone can reproduce the exact payload. ECDSA
-    /// signatures here are deterministic (RFC 6979).
-    fn vector() -> (KeyRing, IssuedCode) {
+    /// The key of the test vectors of `docs/national-qr-format.md`, derived
+    /// from a published phrase so that anyone can reproduce the payloads.
+    /// ECDSA signatures here are deterministic (RFC 6979).
+    fn vector_keys() -> KeyRing {
         use sha2::Digest;
         let secret = sha2::Sha256::digest(b"antoan test vector key 1");
         let signing = p256::ecdsa::SigningKey::from_slice(&secret).unwrap();
-        let keys = KeyRing::of_key(signing, 1_633_046_400);
-        let window = Window {
-            not_before: at("2021-10-14T17:00:00Z"),
-            not_after: at("2021-10-21T17:00:00Z"),
-        };
-        let code = issue(&keys, &fields(), window);
-        (keys, code)
+        KeyRing::of_key(signing, 1_633_046_400)
     }
 
+    /// The documented version 1 vector, signed by the same key before
+    /// tokens carried their issue instant.
+    const VECTOR_V1: &str = "079090001234|NGUYEN VAN DOAN|1990-05-17|0|123456789012345678|<1<<<\
+        AT1.03d566d36945be8c.1634230800.1634835600.\
+        jt6tIfMilIL0gTEPJXqSm44_8FKozNHdakWOfLtq3NuGx1VDrdKKg5x4fAT42VU61F_GqD2OXNajwKKVRzkQMg";
+
     #[test]
-    fn the_documented_vector_reproduces() {
-        let (keys, code) = vector();
+    fn the_documented_vectors_reproduce() {
+        let keys = vector_keys();
         let docs = include_str!("../../../docs/national-qr-format.md");
+        let code = issue(&keys, &fields(), issued(), window());
         assert!(
             docs.contains(&code.payload),
             "docs/national-qr-format.md lacks the vector {}",
@@ -319,10 +415,28 @@ mod tests {
         );
         let jwk = &keys.jwks().keys[0];
         assert!(docs.contains(&jwk.x) && docs.contains(&jwk.y) && docs.contains(&jwk.kid));
-        assert!(matches!(
+        assert_eq!(
             check(&keys, &national_qr::parse(&code.payload).unwrap()),
-            SignatureCheck::Valid { .. }
-        ));
+            SignatureCheck::Valid {
+                kid: jwk.kid.clone(),
+                issued_at: Some(issued()),
+                window: window(),
+            }
+        );
+
+        // Version 1 codes still verify; they carry no issue instant.
+        assert!(docs.contains(VECTOR_V1), "docs lack the version 1 vector");
+        assert_eq!(
+            check(&keys, &national_qr::parse(VECTOR_V1).unwrap()),
+            SignatureCheck::Valid {
+                kid: jwk.kid.clone(),
+                issued_at: None,
+                window: Window {
+                    not_before: at("2021-10-14T17:00:00Z"),
+                    not_after: at("2021-10-21T17:00:00Z"),
+                },
+            }
+        );
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub struct AccessEntryView {
     pub id: String,
     pub accessed_at: DateTime<Utc>,
     /// `scan`, `person_lookup`, `health_records_read`, `status_read`, `qr_read`,
-    /// `visit_list`, `staff_list`, `contact_query` or `export`.
+    /// `visit_list`, `staff_list`, `contact_query`, `export` or `record_removal`.
     pub kind: String,
     /// Why, as the reader stated it; absent where the kind says it (a scan at a gate).
     pub purpose: Option<String>,

@@ -2,7 +2,10 @@
 //! window, their visits and everyone whose visit at the same checkpoint
 //! touched or overlapped one of them, within a margin. Each query states its
 //! purpose, is kept, lands in the ledger of every person it names, and can
-//! be exported as CSV.
+//! be exported as CSV, streamed a few of the person's visits at a time.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Duration, Utc};
@@ -10,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::access_log::StatedPurpose;
+use super::exports::{Export, FetchPage};
 use super::fields;
 use crate::auth::{PersonScope, Principal, Role};
 use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::contacts::{self, PlacedVisit};
-use crate::db::{self, DbConnection, people};
+use crate::db::{self, DbConnection, people, visits};
 use crate::domain::identity::mask_document_text;
 use crate::error::{ApiError, FieldErrors, Problem};
 use crate::state::AppState;
@@ -257,7 +261,12 @@ pub async fn run_contact_query(
     Ok(HttpResponse::Created().json(view))
 }
 
-/// Export a contact query's answer as CSV (the health officer who ran it).
+/// Index visits per page of a contact query's export: each page holds
+/// their contacts.
+const EXPORT_INDEX_VISITS: usize = 20;
+
+/// Export a contact query's answer as CSV (the health officer who ran it),
+/// streamed a few of the person's visits at a time.
 ///
 /// The answer is computed again from the visits as they are now, so a visit
 /// closed since the query shows its exit.
@@ -281,63 +290,76 @@ pub async fn export_contact_query(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(&[Role::HealthOfficer])?;
     let public_id = path.into_inner();
-    let text = state
-        .db
-        .transaction(move |conn| {
-            let query = contacts::of_account(conn, principal.account_id, &public_id)?
-                .ok_or(ApiError::NotFound("contact query"))?;
-            let answer = Answer::compute(conn, &query)?;
-            let access = Access::new(AccessKind::Export, Some(&query.purpose));
-            access_log::record_many(
-                conn,
-                &principal,
-                &answer.person_ids(query.person_id),
-                &access,
-            )?;
+    // Everyone already written to the ledger by an earlier page of this
+    // export, so that a person met at many visits gets one entry.
+    let named: Mutex<BTreeSet<i64>> = Mutex::default();
+    let fetch: Arc<FetchPage> = Arc::new(move |conn, after| {
+        let query = contacts::of_account(conn, principal.account_id, &public_id)?
+            .ok_or(ApiError::NotFound("contact query"))?;
+        let margin = Duration::minutes(i64::from(query.margin_minutes));
+        let after = match after {
+            Some(id) => visits::by_id(conn, id)?.map(|v| (v.entered_at, v.id)),
+            None => None,
+        };
+        let mut index_visits: Vec<PlacedVisit> =
+            contacts::visits_of(conn, query.person_id, query.window_from, query.window_until)?
+                .into_iter()
+                .filter(|v| after.is_none_or(|key| (v.visit.entered_at, v.visit.id) > key))
+                .collect();
+        let next = (index_visits.len() > EXPORT_INDEX_VISITS)
+            .then(|| index_visits[EXPORT_INDEX_VISITS - 1].visit.id);
+        index_visits.truncate(EXPORT_INDEX_VISITS);
 
-            let mut text = crate::csv::line(&[
-                "index_visit_id",
-                "index_checkpoint",
-                "index_entered_at",
-                "index_ends_at",
-                "contact_visit_id",
-                "contact_person_id",
-                "contact_name",
-                "contact_document",
-                "contact_colour",
-                "contact_entered_at",
-                "contact_ends_at",
-                "organization",
-                "checkpoint",
-            ]);
-            for (index, found) in &answer.exposures {
-                for contact in found {
-                    let view = visit_view(contact);
-                    text.push_str(&crate::csv::line(&[
-                        index.visit.public_id.clone(),
-                        index.checkpoint_name.clone(),
-                        super::utc(index.visit.entered_at).to_rfc3339(),
-                        super::utc(index.visit.ends_at).to_rfc3339(),
-                        view.visit_id,
-                        view.person_id.unwrap_or_default(),
-                        view.folded_name,
-                        view.document_masked,
-                        view.colour,
-                        view.entered_at.to_rfc3339(),
-                        view.ends_at.to_rfc3339(),
-                        view.organization_name,
-                        view.checkpoint_name,
-                    ]));
-                }
+        let mut rows = Vec::new();
+        let mut people = vec![query.person_id];
+        for index in &index_visits {
+            for contact in contacts::contacts_of(conn, &index.visit, margin)? {
+                people.extend(contact.visit.person_id);
+                let view = visit_view(&contact);
+                rows.push(vec![
+                    index.visit.public_id.clone(),
+                    index.checkpoint_name.clone(),
+                    super::utc(index.visit.entered_at).to_rfc3339(),
+                    super::utc(index.visit.ends_at).to_rfc3339(),
+                    view.visit_id,
+                    view.person_id.unwrap_or_default(),
+                    view.folded_name,
+                    view.document_masked,
+                    view.colour,
+                    view.entered_at.to_rfc3339(),
+                    view.ends_at.to_rfc3339(),
+                    view.organization_name,
+                    view.checkpoint_name,
+                ]);
             }
-            Ok(text)
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"contacts.csv\"",
-        ))
-        .body(text))
+        }
+        let mut named = named
+            .lock()
+            .map_err(|_| ApiError::internal("the export's ledger set is poisoned"))?;
+        people.retain(|id| named.insert(*id));
+        let access = Access::new(AccessKind::Export, Some(&query.purpose));
+        access_log::record_many(conn, &principal, &people, &access)?;
+        Ok((rows, next))
+    });
+    let export = Export {
+        name: "contacts",
+        columns: vec![
+            "index_visit_id",
+            "index_checkpoint",
+            "index_entered_at",
+            "index_ends_at",
+            "contact_visit_id",
+            "contact_person_id",
+            "contact_name",
+            "contact_document",
+            "contact_colour",
+            "contact_entered_at",
+            "contact_ends_at",
+            "organization",
+            "checkpoint",
+        ],
+        fetch,
+        count: None,
+    };
+    super::exports::csv(state.db.clone(), export).await
 }

@@ -2,8 +2,10 @@
 //! vaccination data (routed to the national vaccination portal's queue,
 //! which the city exports for the portal) or recovery status (routed to
 //! the ward) to be corrected. Each request moves from open through in
-//! progress to resolved or rejected, and keeps its history; resolving a
-//! recovery request can record the recovery it asked for.
+//! progress to resolved or rejected, and keeps its history. Resolving a
+//! recovery request can record the recovery it asked for; resolving either
+//! kind can remove the wrongly recorded dose or recovery it is about, which
+//! revokes the person's QR codes issued before.
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -12,12 +14,15 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::fields;
+use super::health::{RecoveryView, VaccinationView, recovery_view, vaccination_view};
 use super::people::writable_person;
 use super::{Page, PageParams};
 use crate::auth::{Principal, Role};
 use crate::db::access_log::{self, Access, AccessKind};
-use crate::db::{self, DbConnection, corrections, health, people};
+use crate::db::{self, DbConnection, corrections, health, people, revocations};
 use crate::domain::correction::{CorrectionKind, CorrectionState};
+use crate::domain::identity::mask_document_text;
+use crate::domain::revocation;
 use crate::domain::spreadsheet::safe_cell;
 use crate::domain::time::local_date;
 use crate::error::{ApiError, FieldErrors, Problem};
@@ -81,6 +86,10 @@ pub struct CorrectionEventView {
 pub struct CorrectionView {
     pub id: String,
     pub person_id: String,
+    /// The person's name, as the ward office's queue shows it.
+    pub person_full_name: String,
+    /// The person's document number with its first six characters hidden.
+    pub person_document_number_masked: String,
     /// `vaccination` or `recovery`.
     pub kind: String,
     /// `national_portal` for vaccination data, `ward` for recovery status.
@@ -94,8 +103,48 @@ pub struct CorrectionView {
     pub recovery: Option<RecoveryCorrection>,
     /// Every change, oldest first.
     pub history: Vec<CorrectionEventView>,
+    /// The record that resolving this request removed, if it removed one.
+    pub removed_record: Option<RemovedRecordView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A dose or recovery a correction removed. It is kept, but no longer
+/// counts for the status, health records, scans or exports.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemovedRecordView {
+    /// `vaccination` or `recovery`.
+    pub kind: String,
+    /// The removed dose, for a vaccination request.
+    pub vaccination: Option<VaccinationView>,
+    /// The removed recovery, for a recovery request.
+    pub recovery: Option<RecoveryView>,
+    pub removed_at: DateTime<Utc>,
+    /// The account that removed it.
+    pub removed_by_account_id: String,
+}
+
+impl RemovedRecordView {
+    fn of(record: health::RemovedRecord) -> Self {
+        // The query that found the record matched its removal, so it has a time.
+        let when = |at: Option<chrono::NaiveDateTime>| super::utc(at.unwrap_or_default());
+        match record {
+            health::RemovedRecord::Vaccination(dose, by) => Self {
+                kind: CorrectionKind::Vaccination.as_str().to_owned(),
+                removed_at: when(dose.removed_at),
+                removed_by_account_id: by,
+                vaccination: Some(vaccination_view(dose)),
+                recovery: None,
+            },
+            health::RemovedRecord::Recovery(recovery, by) => Self {
+                kind: CorrectionKind::Recovery.as_str().to_owned(),
+                removed_at: when(recovery.removed_at),
+                removed_by_account_id: by,
+                vaccination: None,
+                recovery: Some(recovery_view(recovery)),
+            },
+        }
+    }
 }
 
 /// The stored details of a request: the one matching its kind.
@@ -127,8 +176,16 @@ fn correction_view(
             at: super::utc(event.created_at),
         })
         .collect();
+    // Only resolving removes a record, so open requests need not look.
+    let removed_record = if request.state == CorrectionState::Resolved.as_str() {
+        health::removed_by_request(conn, request.id)?.map(RemovedRecordView::of)
+    } else {
+        None
+    };
     Ok(CorrectionView {
         id: request.public_id.clone(),
+        person_document_number_masked: mask_document_text(&person.document_number),
+        person_full_name: person.full_name,
         person_id: person.public_id,
         kind: request.kind.clone(),
         routed_to: request.routed_to.clone(),
@@ -138,6 +195,7 @@ fn correction_view(
         vaccination: details.vaccination,
         recovery: details.recovery,
         history,
+        removed_record,
         created_at: super::utc(request.created_at),
         updated_at: super::utc(request.updated_at),
     })
@@ -535,6 +593,13 @@ pub struct TransitionRequest {
     /// (both of its dates must be given).
     #[serde(default)]
     pub record_recovery: bool,
+    /// When resolving: the id of the person's wrongly recorded dose (for a
+    /// vaccination request) or recovery (for a recovery request) to remove.
+    /// The record is kept, marked removed with who, when and this request,
+    /// and no longer counts anywhere; the person's QR codes issued before
+    /// now are revoked. With `record_recovery`, the right recovery replaces
+    /// the wrong one in the same step.
+    pub remove_record_id: Option<String>,
 }
 
 /// Move a correction request on, or add a note to its history.
@@ -542,6 +607,12 @@ pub struct TransitionRequest {
 /// Recovery requests are handled by a ward officer of the ward they were
 /// filed in; vaccination requests by the city administrator, on behalf of
 /// the national portal's queue. The city administrator may handle both.
+///
+/// Resolving may remove the wrongly recorded dose or recovery the request
+/// is about (`remove_record_id`): a ward officer removes a recovery of a
+/// resident of their ward, only the city administrator removes a dose. The
+/// removal, the revocation of the person's earlier QR codes, the ledger
+/// entry and the request's new state are written together or not at all.
 #[utoipa::path(
     tag = "corrections",
     operation_id = "transitionCorrection",
@@ -554,7 +625,7 @@ pub struct TransitionRequest {
         (status = 401, description = "No valid access token", body = Problem),
         (status = 403, description = "The caller may see but not handle this request", body = Problem),
         (status = 404, description = "No such request within the caller's scope", body = Problem),
-        (status = 409, description = "The request is closed, or changed meanwhile", body = Problem),
+        (status = 409, description = "The request is closed or changed meanwhile, or the record was already removed", body = Problem),
         (status = 422, description = "Invalid fields", body = Problem),
     )
 )]
@@ -597,7 +668,17 @@ pub async fn transition_correction(
             "a recovery is recorded only when the request is resolved",
         );
     }
+    let remove_record_id =
+        fields::token(input.remove_record_id, "remove_record_id", 100, &mut errors);
+    if remove_record_id.is_some() && to != Some(CorrectionState::Resolved) {
+        errors.push(
+            "remove_record_id",
+            "only_when_resolving",
+            "a record is removed only when the request is resolved",
+        );
+    }
     errors.finish()?;
+    let removing = remove_record_id.is_some();
 
     let view = state
         .db
@@ -623,6 +704,9 @@ pub async fn transition_correction(
                     "This request is closed; file a new one.",
                 ));
             }
+            if let Some(record_id) = &remove_record_id {
+                remove_record(conn, &principal, &request, record_id)?;
+            }
             if input.record_recovery {
                 record_recovery(conn, &principal, &request)?;
             }
@@ -636,7 +720,11 @@ pub async fn transition_correction(
             correction_view(conn, &moved)
         })
         .await?;
-    tracing::info!(correction.state = %view.state, "correction.moved");
+    tracing::info!(
+        correction.state = %view.state,
+        correction.record_removed = removing,
+        "correction.moved"
+    );
     Ok(web::Json(view))
 }
 
@@ -657,6 +745,81 @@ fn may_handle(principal: &Principal, request: &corrections::Request) -> Result<(
              the national portal.",
         ))
     }
+}
+
+/// Removes the dose or recovery `record_id` that `request` shows to be
+/// wrong, revokes the person's codes issued before now, and writes the
+/// removal to the person's ledger.
+///
+/// Limitation: only doses and recoveries can be removed, and only here;
+/// test results and health declarations cannot, and the national portal's
+/// import has no way to withdraw a dose it sent.
+fn remove_record(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    request: &corrections::Request,
+    record_id: &str,
+) -> Result<(), ApiError> {
+    let kind = CorrectionKind::parse(&request.kind)
+        .ok_or_else(|| ApiError::internal("stored correction kind is unknown"))?;
+    let person = people::by_id(conn, request.person_id)?
+        .ok_or_else(|| ApiError::internal("a correction without its person"))?;
+    // The request may have been filed in a ward the person has since left:
+    // only those who may change the person's records now remove one.
+    if people::find(conn, &principal.person_write_scope(), &person.public_id)?.is_none() {
+        return Err(ApiError::Forbidden(
+            "This person's records are now kept by another ward; their ward office removes the \
+             record.",
+        ));
+    }
+
+    let now = db::now();
+    let removal = health::Removal {
+        account_id: principal.account_id,
+        request_id: request.id,
+        at: now,
+    };
+    match health::remove(conn, kind, person.id, record_id, removal)? {
+        health::RemovalOutcome::Removed => {}
+        health::RemovalOutcome::AlreadyRemoved => {
+            return Err(ApiError::conflict(
+                "record_already_removed",
+                "This record was already removed by another correction request.",
+            ));
+        }
+        health::RemovalOutcome::NotFound => {
+            return Err(ApiError::field(
+                "remove_record_id",
+                "unknown_record",
+                format!(
+                    "this person has no {} with this id; see GET /people/{{id}}/health-records",
+                    kind.as_str()
+                ),
+            ));
+        }
+    }
+
+    revocations::insert(
+        conn,
+        &revocations::NewRevocation {
+            person_id: person.id,
+            issued_before: db::truncate_to_micros(
+                revocation::issued_before(super::utc(now)).naive_utc(),
+            ),
+            reason: revocations::REASON_RECORD_REMOVED.to_owned(),
+            correction_request_id: Some(request.id),
+            created_by_account_id: Some(principal.account_id),
+            created_at: now,
+        },
+    )?;
+    let why = format!("correction request {}", request.public_id);
+    access_log::record(
+        conn,
+        principal,
+        person.id,
+        &Access::new(AccessKind::RecordRemoval, Some(&why)),
+    )?;
+    Ok(())
 }
 
 /// Records the recovery a recovery request asks for.

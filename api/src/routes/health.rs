@@ -87,7 +87,7 @@ pub struct HealthRecordsView {
     pub health_declarations: Vec<HealthDeclarationView>,
 }
 
-fn vaccination_view(v: health::Vaccination) -> VaccinationView {
+pub(super) fn vaccination_view(v: health::Vaccination) -> VaccinationView {
     VaccinationView {
         id: v.public_id,
         vaccine_code: v.vaccine_code,
@@ -100,7 +100,7 @@ fn vaccination_view(v: health::Vaccination) -> VaccinationView {
     }
 }
 
-fn recovery_view(r: health::Recovery) -> RecoveryView {
+pub(super) fn recovery_view(r: health::Recovery) -> RecoveryView {
     RecoveryView {
         id: r.public_id,
         positive_on: r.positive_on,
@@ -642,13 +642,68 @@ pub async fn get_status(
     Ok(web::Json(StatusView::new(evaluation, at)))
 }
 
+/// What the status rules read of one person's records.
+#[derive(Default)]
+pub struct StatusRecords {
+    pub doses: Vec<status::Dose>,
+    pub recoveries: Vec<status::Recovery>,
+    pub tests: Vec<status::TestResult>,
+}
+
+impl StatusRecords {
+    /// The rules' view of stored rows: the one conversion that every
+    /// status, single or batched, goes through.
+    pub fn from_rows(rows: &health::PersonRecords) -> Self {
+        Self {
+            doses: rows
+                .doses
+                .iter()
+                .map(|d| status::Dose {
+                    vaccine_code: d.vaccination.vaccine_code.clone(),
+                    vaccine_name: d.vaccine_name.clone(),
+                    primary_doses: u8::try_from(d.primary_doses).unwrap_or(u8::MAX),
+                    dose_number: u8::try_from(d.vaccination.dose_number).unwrap_or(u8::MAX),
+                    administered_on: d.vaccination.administered_on,
+                })
+                .collect(),
+            recoveries: rows
+                .recoveries
+                .iter()
+                .map(|r| status::Recovery {
+                    positive_on: r.positive_on,
+                    recovered_on: r.recovered_on,
+                })
+                .collect(),
+            tests: rows
+                .tests
+                .iter()
+                .map(|t| status::TestResult {
+                    sampled_at: super::utc(t.sampled_at),
+                    positive: t.positive,
+                    kind: if t.kind == "pcr" {
+                        status::TestKind::Pcr
+                    } else {
+                        status::TestKind::RapidAntigen
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    pub fn view(&self) -> HealthRecords<'_> {
+        HealthRecords {
+            doses: &self.doses,
+            recoveries: &self.recoveries,
+            tests: &self.tests,
+        }
+    }
+}
+
 /// Everything the status rules need about one person, loaded in one place.
 #[derive(Default)]
 pub struct StatusInputs {
     pub policies: Vec<status::Policy>,
-    pub doses: Vec<status::Dose>,
-    pub recoveries: Vec<status::Recovery>,
-    pub tests: Vec<status::TestResult>,
+    pub records: StatusRecords,
 }
 
 impl StatusInputs {
@@ -662,67 +717,79 @@ impl StatusInputs {
 
     pub fn load(conn: &mut DbConnection, person_id: i64) -> Result<Self, ApiError> {
         let policies = load_policies(conn)?;
-        let doses = health::doses(conn, person_id)?
-            .into_iter()
-            .map(|d| status::Dose {
-                vaccine_code: d.vaccination.vaccine_code,
-                vaccine_name: d.vaccine_name,
-                primary_doses: u8::try_from(d.primary_doses).unwrap_or(u8::MAX),
-                dose_number: u8::try_from(d.vaccination.dose_number).unwrap_or(u8::MAX),
-                administered_on: d.vaccination.administered_on,
-            })
-            .collect();
-        let recoveries = health::recoveries(conn, person_id)?
-            .into_iter()
-            .map(|r| status::Recovery {
-                positive_on: r.positive_on,
-                recovered_on: r.recovered_on,
-            })
-            .collect();
-        let tests = health::tests(conn, person_id)?
-            .into_iter()
-            .map(|t| status::TestResult {
-                sampled_at: super::utc(t.sampled_at),
-                positive: t.positive,
-                kind: if t.kind == "pcr" {
-                    status::TestKind::Pcr
-                } else {
-                    status::TestKind::RapidAntigen
-                },
-            })
-            .collect();
+        let rows = health::records_of(conn, &[person_id])?
+            .remove(&person_id)
+            .unwrap_or_default();
         Ok(Self {
             policies,
-            doses,
-            recoveries,
-            tests,
+            records: StatusRecords::from_rows(&rows),
         })
     }
 
     pub fn records(&self) -> HealthRecords<'_> {
-        HealthRecords {
-            doses: &self.doses,
-            recoveries: &self.recoveries,
-            tests: &self.tests,
-        }
+        self.records.view()
     }
 
     /// The policy in force at `at`, or a 422 that says none was.
     pub fn policy_at(&self, at: DateTime<Utc>) -> Result<&status::Policy, ApiError> {
-        status::policy_in_force(&self.policies, at).ok_or_else(|| {
-            ApiError::unprocessable(
-                "no_policy_in_force",
-                format!(
-                    "No status policy was in force on {}; the first one starts later.",
-                    local_date(at)
-                ),
-            )
-        })
+        policy_in_force(&self.policies, at)
     }
 
     pub fn evaluate(&self, at: DateTime<Utc>) -> Result<Evaluation, ApiError> {
         Ok(status::evaluate(self.policy_at(at)?, &self.records(), at))
     }
+}
+
+/// The status inputs of many people (a page of a list or an export),
+/// loaded in a fixed number of queries however many people there are:
+/// the policies once, then each kind of record for all of them at once.
+/// Each status is then evaluated in memory exactly as [`StatusInputs`]
+/// evaluates one person's.
+pub struct StatusBatch {
+    policies: Vec<status::Policy>,
+    rows: std::collections::HashMap<i64, health::PersonRecords>,
+}
+
+impl StatusBatch {
+    pub fn load(conn: &mut DbConnection, person_ids: &[i64]) -> Result<Self, ApiError> {
+        Ok(Self {
+            policies: load_policies(conn)?,
+            rows: health::records_of(conn, person_ids)?,
+        })
+    }
+
+    /// The stored records of `person_id`; empty for someone without any.
+    pub fn rows(&self, person_id: i64) -> std::borrow::Cow<'_, health::PersonRecords> {
+        match self.rows.get(&person_id) {
+            Some(rows) => std::borrow::Cow::Borrowed(rows),
+            None => std::borrow::Cow::Owned(health::PersonRecords::default()),
+        }
+    }
+
+    pub fn evaluate(&self, person_id: i64, at: DateTime<Utc>) -> Result<Evaluation, ApiError> {
+        let records = StatusRecords::from_rows(&self.rows(person_id));
+        Ok(status::evaluate(
+            policy_in_force(&self.policies, at)?,
+            &records.view(),
+            at,
+        ))
+    }
+}
+
+/// The policy in force at `at`, or a 422 that says none was.
+fn policy_in_force(
+    policies: &[status::Policy],
+    at: DateTime<Utc>,
+) -> Result<&status::Policy, ApiError> {
+    status::policy_in_force(policies, at).ok_or_else(|| {
+        ApiError::unprocessable(
+            "no_policy_in_force",
+            format!(
+                "No status policy was in force on {}; the first one starts later.",
+                local_date(at)
+            ),
+        )
+    })
 }
 
 fn load_policies(conn: &mut DbConnection) -> Result<Vec<status::Policy>, ApiError> {

@@ -513,6 +513,15 @@ fn import_vaccination(
         Err(error) => return Ok(Outcome::Rejected(vec![error])),
     };
     if let Some(existing) = integrations::vaccination_from(conn, &importer.source, &record_id)? {
+        // A correction removed it: sending it again does not bring it back.
+        if existing.removed_at.is_some() {
+            return Ok(rejected(
+                "source_record_id",
+                "removed_record",
+                "this record was removed by a correction request and is not imported again; \
+                 correct it at the source",
+            ));
+        }
         let same = existing.person_id == person.id
             && existing.vaccine_code == record.vaccine_code
             && existing.dose_number == record.dose_number

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod contacts;
 pub mod corrections;
 pub mod criteria;
+pub mod exports;
 pub mod fields;
 pub mod health;
 pub mod integrations;

@@ -1,22 +1,25 @@
 //! Personal QR codes: issued as JSON, PNG or SVG for a person the caller
-//! may see; the public keys as a JWKS; and a public verify operation that
-//! reads any national-format code and says what a scanner may show.
+//! may see; the public keys as a JWKS and the revocation list beside it;
+//! and a public verify operation that reads any national-format code and
+//! says what a scanner may show.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::health::{StatusInputs, StatusView};
 use crate::auth::Principal;
 use crate::db::access_log::{self, Access, AccessKind};
-use crate::db::{DbConnection, people};
+use crate::db::{self, DbConnection, people, revocations};
 use crate::domain::identity::{DocumentKind, DocumentNumber, Qid};
 use crate::domain::name::FoldedName;
 use crate::domain::national_qr::{NationalQr, NationalQrFields};
 use crate::domain::payload::{self, ScannedPayload};
-use crate::domain::status;
+use crate::domain::{revocation, status};
 use crate::error::{ApiError, Problem};
 use crate::qr::keys::Jwks;
 use crate::qr::{self, IssuedCode, SignatureCheck, Window, render};
@@ -27,6 +30,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_qr_png)
         .service(get_qr_svg)
         .service(jwks)
+        .service(revocation_list)
         .service(verify);
 }
 
@@ -37,6 +41,10 @@ pub struct QrView {
     pub payload: String,
     /// The key that signed it (see `GET /qr/jwks.json`).
     pub key_id: String,
+    /// The issue instant the code carries: the start of the hour it was made
+    /// in, or the holder's latest revocation when that is later. A revocation
+    /// in `GET /qr/revocations.json` reaching past it revokes the code.
+    pub issued_at: DateTime<Utc>,
     /// From when the code vouches for green offline.
     pub green_from: DateTime<Utc>,
     /// Until when the code vouches for green offline; equal to `green_from`
@@ -81,10 +89,38 @@ pub fn issue_for(
     let evaluation = status::evaluate(policy, &inputs.records(), now);
     let green = status::green_window(policy, &inputs.records(), now);
     let window = Window::offline(green, now, state.settings.qr_validity_cap);
+    let latest_revocation = revocations::latest(conn, person.id)?.map(super::utc);
+    let issued_at = revocation::issue_instant(now, latest_revocation);
     Ok((
-        qr::issue(&state.keys, &fields, window),
+        qr::issue(&state.keys, &fields, issued_at, window),
         StatusView::new(evaluation, now),
     ))
+}
+
+impl QrView {
+    pub fn new(code: IssuedCode, status: StatusView) -> Self {
+        Self {
+            payload: code.payload,
+            key_id: code.kid,
+            issued_at: code.issued_at,
+            green_from: code.window.not_before,
+            green_until: code.window.not_after,
+            status,
+        }
+    }
+}
+
+/// When a code of ours issued at `issued_at` (absent for version 1) to
+/// `person_id` has been revoked: the instant the revocation reaches, or
+/// `None` while the code stands.
+pub fn revoked(
+    conn: &mut DbConnection,
+    person_id: i64,
+    issued_at: Option<DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    Ok(revocations::latest(conn, person_id)?
+        .map(super::utc)
+        .filter(|issued_before| revocation::is_revoked(issued_at, *issued_before)))
 }
 
 async fn issued(
@@ -104,13 +140,7 @@ async fn issued(
             let access = Access::new(AccessKind::QrRead, purpose.as_deref());
             access_log::record(conn, &principal, person.id, &access)?;
             let (code, status) = issue_for(conn, &app, &person, Utc::now())?;
-            Ok(QrView {
-                payload: code.payload,
-                key_id: code.kid,
-                green_from: code.window.not_before,
-                green_until: code.window.not_after,
-                status,
-            })
+            Ok(QrView::new(code, status))
         })
         .await
 }
@@ -232,6 +262,120 @@ pub async fn jwks(state: web::Data<AppState>) -> web::Json<Jwks> {
     web::Json(state.keys.jwks())
 }
 
+/// The revocation list beside the JWKS: whose codes, issued before when, no
+/// longer vouch for their holder. People are named by a hash of their QID,
+/// never by name or number; `docs/national-qr-format.md` says what the list
+/// reveals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevocationList {
+    /// The list's format: 1.
+    pub version: u32,
+    /// The longest window a code vouches for, in seconds
+    /// (`ANTOAN_QR_VALIDITY_DAYS`). An entry stays on the list until this
+    /// long after the instant it reaches, when every code it revokes has
+    /// expired anyway.
+    pub max_validity_seconds: u64,
+    /// One entry per person, in the order of their hashes.
+    pub entries: Vec<RevocationEntry>,
+}
+
+/// One person's revocation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevocationEntry {
+    /// The first 16 bytes, in lower-case hex, of SHA-256 over the UTF-8 text
+    /// `antoan-qr-revocation-1|` followed by the holder's QID.
+    pub qid_hash: String,
+    /// The holder's codes issued before this instant are revoked: version 2
+    /// codes whose issue instant is earlier, and every version 1 code.
+    pub issued_before: DateTime<Utc>,
+}
+
+/// How long a verifier or a cache may keep the list before asking again.
+const REVOCATIONS_MAX_AGE_SECONDS: u32 = 300;
+
+/// The revocation list of personal QR codes (public).
+///
+/// An offline verifier downloads it with the JWKS and refuses to show green
+/// for a code it revokes. The list changes when a correction removes a
+/// record and when old entries fall off; `ETag` and `If-None-Match` spare
+/// downloading an unchanged list again.
+#[utoipa::path(
+    tag = "qr",
+    operation_id = "getQrRevocations",
+    params(
+        ("If-None-Match" = Option<String>, Header,
+            description = "The `ETag` of the list the verifier holds; an unchanged list answers 304."),
+    ),
+    security(()),
+    responses(
+        (status = 200, description = "The list", body = RevocationList, headers(
+            ("ETag" = String, description = "Names this version of the list"),
+            ("Cache-Control" = String, description = "`public, max-age=300`"),
+        )),
+        (status = 304, description = "The verifier's copy is current", headers(
+            ("ETag" = String, description = "Names this version of the list"),
+            ("Cache-Control" = String, description = "`public, max-age=300`"),
+        )),
+    )
+)]
+#[get("/qr/revocations.json")]
+pub async fn revocation_list(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let cap = state.settings.qr_validity_cap;
+    let horizon = revocation::list_horizon(Utc::now(), cap);
+    let people = state
+        .db
+        .run(move |conn| {
+            revocations::reaching_past(conn, db::truncate_to_micros(horizon.naive_utc()))
+        })
+        .await?;
+    let mut entries: Vec<RevocationEntry> = people
+        .into_iter()
+        .map(|(qid, issued_before)| RevocationEntry {
+            qid_hash: revocation::qid_hash(&qid),
+            issued_before: super::utc(issued_before),
+        })
+        .collect();
+    entries.sort_by(|a, b| a.qid_hash.cmp(&b.qid_hash));
+    let list = RevocationList {
+        version: 1,
+        max_validity_seconds: cap.as_secs(),
+        entries,
+    };
+
+    // The body depends on the entries and the cap alone, so its hash names it.
+    let body = serde_json::to_vec(&list).map_err(|err| ApiError::internal(err.to_string()))?;
+    let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&body)[..16]));
+    let current = holds_current(&request, &etag);
+    let mut response = if current {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response.insert_header((header::ETAG, etag)).insert_header((
+        header::CACHE_CONTROL,
+        format!("public, max-age={REVOCATIONS_MAX_AGE_SECONDS}"),
+    ));
+    Ok(if current {
+        response.finish()
+    } else {
+        response.content_type("application/json").body(body)
+    })
+}
+
+/// Whether the request's `If-None-Match` names `etag` (or any version).
+fn holds_current(request: &HttpRequest, etag: &str) -> bool {
+    request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct VerifyRequest {
     /// The scanned text, exactly as the camera read it.
@@ -245,9 +389,13 @@ pub struct VerifyRequest {
 pub struct VerifyView {
     /// The payload's format; `national` for the national personal QR.
     pub format: String,
-    /// `valid`, `invalid`, `masked` (a masked copy of our code, which cannot be checked),
-    /// `unknown_key`, `foreign` (another app's signature) or `absent`.
+    /// `valid`; `revoked` (our signature, intact, but a correction removed one of the
+    /// holder's records after the code was issued, so it no longer vouches); `invalid`,
+    /// `masked` (a masked copy of our code, which cannot be checked), `unknown_key`,
+    /// `foreign` (another app's signature) or `absent`.
     pub signature: String,
+    /// For our valid or revoked codes of token version 2: when the code was issued.
+    pub issued_at: Option<DateTime<Utc>>,
     /// The document number with its first six characters hidden.
     pub document_masked: String,
     /// The name as folded for QR codes.
@@ -258,7 +406,8 @@ pub struct VerifyView {
     /// True when the code itself hides parts of its values.
     pub masked: bool,
     /// For a valid signature: `green` inside the signed window, else `black`.
-    /// Absent when the code cannot vouch for itself: look the person up online.
+    /// Absent when the code cannot vouch for itself (revoked, or not verifiable): look the
+    /// person up online.
     pub offline_colour: Option<String>,
     pub green_from: Option<DateTime<Utc>>,
     pub green_until: Option<DateTime<Utc>>,
@@ -301,7 +450,29 @@ pub async fn verify(
     let code = read_national(&request.payload)?;
     let at = request.at.unwrap_or_else(Utc::now);
     let check = qr::check(&state.keys, &code);
+    // Only a code of ours can be revoked: its QID names the holder.
+    let (issued_at, revoked_at) = match (&check, &code.qid) {
+        (SignatureCheck::Valid { issued_at, .. }, Some(qid)) => {
+            let (issued_at, qid) = (*issued_at, qid.as_str().to_owned());
+            let revoked_at = state
+                .db
+                .run(move |conn| match people::by_qid(conn, &qid)? {
+                    Some(person) => revoked(conn, person.id, issued_at),
+                    None => Ok(None),
+                })
+                .await?;
+            (issued_at, revoked_at)
+        }
+        _ => (None, None),
+    };
     let (offline_colour, window, message) = match &check {
+        SignatureCheck::Valid { .. } if revoked_at.is_some() => (
+            None,
+            None,
+            "Signed by antoan, but revoked: a correction removed one of the holder's records \
+             after this code was issued. It no longer vouches offline; look the person up \
+             online or ask for a new code.",
+        ),
         SignatureCheck::Valid { window, .. } if window.contains(at) => (
             Some("green"),
             Some(*window),
@@ -336,7 +507,13 @@ pub async fn verify(
     let masked = code.is_masked();
     Ok(web::Json(VerifyView {
         format: "national".to_owned(),
-        signature: check.as_str().to_owned(),
+        signature: if revoked_at.is_some() {
+            "revoked"
+        } else {
+            check.as_str()
+        }
+        .to_owned(),
+        issued_at,
         document_masked: code.document.masked(),
         folded_name: code.folded_name.as_ref().map(|n| n.as_str().to_owned()),
         birth_year: code.birth_date.year(),

@@ -417,13 +417,7 @@ pub async fn open_card(
                 ward_code: person.ward_code.clone(),
                 ward_name,
                 qr_svg: render::svg(&code.payload)?,
-                qr: QrView {
-                    payload: code.payload,
-                    key_id: code.kid,
-                    green_from: code.window.not_before,
-                    green_until: code.window.not_after,
-                    status,
-                },
+                qr: QrView::new(code, status),
                 link_expires_at: super::utc(link.expires_at),
             })
         })

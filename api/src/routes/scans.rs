@@ -13,7 +13,7 @@ use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::accounts::visible_organization;
 use super::health::StatusInputs;
 use super::organizations::visible_checkpoint;
-use super::qr::read_national;
+use super::qr::{read_national, revoked};
 use crate::auth::{Principal, Role, VisitScope};
 use crate::db::access_log::{self, Access, AccessKind};
 use crate::db::{self, DbConnection, people, visits};
@@ -59,7 +59,10 @@ pub struct ScanView {
     pub reason_vi: String,
     /// The status policy that decided the colour.
     pub policy_version: String,
-    /// `valid`, `masked` (a masked copy of our code), `foreign`, `absent` or `manual` (typed by hand).
+    /// `valid`; `revoked` (our code, intact, but issued before a correction removed one of
+    /// the holder's records: the colour still comes from the current records, but ask for a
+    /// new code); `masked` (a masked copy of our code), `foreign`, `absent` or `manual`
+    /// (typed by hand).
     pub signature: String,
     /// False when the person is not in antoan: the colour is black for lack of records.
     pub person_known: bool,
@@ -150,6 +153,16 @@ pub fn identify(
                     ));
                 }
             };
+            // A code issued before a correction removed one of the holder's
+            // records says so; the colour still comes from the records now.
+            let signature = match (&check, &person) {
+                (SignatureCheck::Valid { issued_at, .. }, Some(person))
+                    if revoked(conn, person.id, *issued_at)?.is_some() =>
+                {
+                    "revoked"
+                }
+                _ => signature,
+            };
             let folded_name = match (&person, &code.folded_name) {
                 (Some(person), _) => person.folded_name.clone(),
                 (None, Some(name)) => name.as_str().to_owned(),
@@ -235,7 +248,7 @@ pub async fn record_scan(
             "in_future",
             "scanned_at cannot be in the future; check the scanner's clock",
         );
-    } else if scanned_at < now - Duration::days(7) {
+    } else if scanned_at < now - Duration::days(visits::REPLAY_WINDOW_DAYS) {
         errors.push(
             "scanned_at",
             "too_old",

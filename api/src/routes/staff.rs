@@ -1,22 +1,23 @@
 //! Staff and visitor lists of an organization with each person's status:
 //! colour, vaccination, latest test and latest health declaration; filters;
-//! and CSV exports streamed page by page, every cell defused against
+//! and exports as CSV (streamed page by page) or XLSX, every cell safe from
 //! spreadsheet formulas. Every list and export is in the ledger of each
 //! person it shows.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::accounts::visible_organization;
-use super::health::StatusInputs;
+use super::exports::{self, CountRows, Export, FetchPage};
+use super::health::StatusBatch;
 use crate::auth::{Principal, Role, VisitScope};
 use crate::db::access_log::{self, Access, AccessKind};
-use crate::db::{self, Db, DbConnection, health, people, staff, visits};
+use crate::db::{self, DbConnection, health, people, staff, visits};
 use crate::domain::identity::{DocumentNumber, mask_document_text};
 use crate::error::{ApiError, FieldErrors, Problem};
 use crate::state::AppState;
@@ -26,12 +27,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(unlink_staff)
         .service(list_staff)
         .service(export_staff)
+        .service(export_staff_xlsx)
         .service(list_visitors)
-        .service(export_visitors);
+        .service(export_visitors)
+        .service(export_visitors_xlsx);
 }
 
 /// A person's status as the organization's lists show it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HealthSummary {
     /// `green` or `black`, now.
     pub colour: String,
@@ -50,35 +53,58 @@ pub struct HealthSummary {
     pub latest_declaration_contact_with_case: Option<bool>,
 }
 
-/// Loads what a list shows of one person.
-///
-/// Limitation: each listed person costs a handful of queries (their
-/// records and the policies); a page of 200 is fine, but an export of
-/// tens of thousands of people takes minutes rather than seconds.
+/// What a list shows of each of `person_ids`, in a fixed number of queries
+/// however many they are: their records and latest declarations are read
+/// for all of them at once, and each colour is evaluated in memory by the
+/// same rules as `GET /people/{id}/status`.
+fn summaries_of(
+    conn: &mut DbConnection,
+    person_ids: &[i64],
+) -> Result<HashMap<i64, HealthSummary>, ApiError> {
+    let batch = StatusBatch::load(conn, person_ids)?;
+    let mut declarations = health::latest_declarations(conn, person_ids)?;
+    let now = Utc::now();
+    let mut summaries = HashMap::new();
+    for &person_id in person_ids {
+        if summaries.contains_key(&person_id) {
+            continue;
+        }
+        let evaluation = batch.evaluate(person_id, now)?;
+        let rows = batch.rows(person_id);
+        let last = rows.doses.last();
+        let test = rows.tests.last();
+        let declaration = declarations.remove(&person_id);
+        summaries.insert(
+            person_id,
+            HealthSummary {
+                colour: evaluation.colour.as_str().to_owned(),
+                reason: evaluation.reason.text_en,
+                doses: rows.doses.len(),
+                last_dose_vaccine: last.map(|d| d.vaccine_name.clone()),
+                last_dose_on: last.map(|d| d.vaccination.administered_on),
+                latest_test_kind: test.map(|t| t.kind.clone()),
+                latest_test_result: test
+                    .map(|t| if t.positive { "positive" } else { "negative" }.to_owned()),
+                latest_test_at: test.map(|t| super::utc(t.sampled_at)),
+                latest_declaration_at: declaration.as_ref().map(|d| super::utc(d.declared_at)),
+                latest_declaration_symptoms: declaration
+                    .as_ref()
+                    .map(|d| serde_json::from_str(&d.symptoms).unwrap_or_default())
+                    .unwrap_or_default(),
+                latest_declaration_contact_with_case: declaration
+                    .as_ref()
+                    .map(|d| d.contact_with_case),
+            },
+        );
+    }
+    Ok(summaries)
+}
+
+/// The summary of one person, for an answer that shows one.
 fn summary_of(conn: &mut DbConnection, person_id: i64) -> Result<HealthSummary, ApiError> {
-    let evaluation = StatusInputs::load(conn, person_id)?.evaluate(Utc::now())?;
-    let doses = health::doses(conn, person_id)?;
-    let test = health::tests(conn, person_id)?.pop();
-    let declaration = health::declarations(conn, person_id)?.pop();
-    let last = doses.last();
-    Ok(HealthSummary {
-        colour: evaluation.colour.as_str().to_owned(),
-        reason: evaluation.reason.text_en,
-        doses: doses.len(),
-        last_dose_vaccine: last.map(|d| d.vaccine_name.clone()),
-        last_dose_on: last.map(|d| d.vaccination.administered_on),
-        latest_test_kind: test.as_ref().map(|t| t.kind.clone()),
-        latest_test_result: test
-            .as_ref()
-            .map(|t| if t.positive { "positive" } else { "negative" }.to_owned()),
-        latest_test_at: test.as_ref().map(|t| super::utc(t.sampled_at)),
-        latest_declaration_at: declaration.as_ref().map(|d| super::utc(d.declared_at)),
-        latest_declaration_symptoms: declaration
-            .as_ref()
-            .map(|d| serde_json::from_str(&d.symptoms).unwrap_or_default())
-            .unwrap_or_default(),
-        latest_declaration_contact_with_case: declaration.as_ref().map(|d| d.contact_with_case),
-    })
+    summaries_of(conn, &[person_id])?
+        .remove(&person_id)
+        .ok_or_else(|| ApiError::internal("a summary just computed is missing"))
 }
 
 fn summary_cells(s: &HealthSummary) -> Vec<String> {
@@ -258,6 +284,9 @@ pub struct StaffQuery {
     pub cursor: Option<String>,
 }
 
+/// Links read at a time while a colour filter fills a page.
+const STAFF_BATCH: usize = 200;
+
 /// One page of staff after link id `after`, filtered by colour, with the
 /// id to continue after; written to the ledger as `kind`.
 fn staff_page(
@@ -270,14 +299,35 @@ fn staff_page(
     kind: AccessKind,
 ) -> Result<(Vec<StaffView>, Option<i64>), ApiError> {
     let mut items = Vec::new();
-    // The colour is computed, not stored: read links in batches until the
-    // page is full or the links run out.
-    loop {
-        let batch = staff::list(conn, organization_id, after, 200)?;
-        let exhausted = batch.len() < 200;
-        for (link, person) in batch {
+    let mut next = None;
+    // The colour is computed, not stored: with a colour filter, read links
+    // in batches until the page is full or the links run out. Without one,
+    // one link past the page tells whether there is more.
+    let batch_size = match colour {
+        Some(_) => STAFF_BATCH.max(limit + 1),
+        None => limit + 1,
+    };
+    'batches: loop {
+        let batch = staff::list(
+            conn,
+            organization_id,
+            after,
+            i64::try_from(batch_size).unwrap_or(i64::MAX),
+        )?;
+        let exhausted = batch.len() < batch_size;
+        let ids: Vec<i64> = batch.iter().map(|(_, person)| person.id).collect();
+        let mut summaries = summaries_of(conn, &ids)?;
+        let mut rest = batch.into_iter().peekable();
+        while let Some((link, person)) = rest.next() {
+            if items.len() == limit {
+                // A link past a full page: the page ends before it.
+                next = after;
+                break 'batches;
+            }
             after = Some(link.id);
-            let status = summary_of(conn, person.id)?;
+            let Some(status) = summaries.remove(&person.id) else {
+                continue;
+            };
             if colour.is_some_and(|c| c != status.colour) {
                 continue;
             }
@@ -292,24 +342,23 @@ fn staff_page(
                     status,
                 },
             ));
-            if items.len() == limit {
-                let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
-                let access = Access::new(kind, None).at(Some(organization_id), None);
-                access_log::record_many(conn, principal, &ids, &access)?;
-                let more = !staff::list(conn, organization_id, after, 1)?.is_empty();
-                return Ok((
-                    items.into_iter().map(|(_, v)| v).collect(),
-                    after.filter(|_| more),
-                ));
+            if items.len() == limit && rest.peek().is_none() && !exhausted {
+                // The page is full at the end of a batch: one more link
+                // read tells whether another page follows.
+                if !staff::list(conn, organization_id, after, 1)?.is_empty() {
+                    next = after;
+                }
+                break 'batches;
             }
         }
         if exhausted {
-            let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
-            let access = Access::new(kind, None).at(Some(organization_id), None);
-            access_log::record_many(conn, principal, &ids, &access)?;
-            return Ok((items.into_iter().map(|(_, v)| v).collect(), None));
+            break;
         }
     }
+    let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+    let access = Access::new(kind, None).at(Some(organization_id), None);
+    access_log::record_many(conn, principal, &ids, &access)?;
+    Ok((items.into_iter().map(|(_, v)| v).collect(), next))
 }
 
 fn staff_cursor(id: i64) -> String {
@@ -375,54 +424,54 @@ pub async fn list_staff(
     Ok(web::Json(page))
 }
 
-/// Fetches one page of an export: the CSV text of its lines and the cursor
-/// of the next page, if any.
-type ExportPage =
-    dyn Fn(&mut DbConnection, Option<i64>) -> Result<(String, Option<i64>), ApiError> + Send + Sync;
-
-/// Rows per page of a streamed export.
-const EXPORT_PAGE: usize = 200;
-
-/// A CSV download that fetches one page at a time while the client reads,
-/// each page in its own transaction, so that no export holds everything in
-/// memory or runs into a request timeout. The first page is fetched before
-/// answering, so that a refusal is still a proper problem.
-async fn csv_stream(
-    db: Db,
-    filename: &'static str,
-    header: String,
-    fetch: Arc<ExportPage>,
-) -> Result<HttpResponse, ApiError> {
-    let first = fetch.clone();
-    let (text, next) = db.transaction(move |conn| first(conn, None)).await?;
-    let head =
-        futures_util::stream::once(
-            async move { Ok::<_, ApiError>(web::Bytes::from(header + &text)) },
-        );
-    let rest = futures_util::stream::unfold(next, move |cursor| {
-        let db = db.clone();
-        let fetch = fetch.clone();
-        async move {
-            let after = cursor?;
-            match db.transaction(move |conn| fetch(conn, Some(after))).await {
-                Ok((text, next)) => Some((Ok(web::Bytes::from(text)), next)),
-                Err(err) => {
-                    tracing::error!(error = ?err, "export.page_failed");
-                    Some((Err(err), None))
-                }
-            }
-        }
+/// The staff list as a download: one row per staff member, paged by link id.
+fn staff_export(principal: Principal, public_id: String, colour: Option<String>) -> Export {
+    let mut columns = vec!["person_id", "full_name", "document", "title", "linked_at"];
+    columns.extend(SUMMARY_COLUMNS);
+    let counting = (principal.clone(), public_id.clone());
+    let fetch: Arc<FetchPage> = Arc::new(move |conn, after| {
+        let organization = visible_organization(conn, &principal, &public_id)?;
+        let (items, next) = staff_page(
+            conn,
+            &principal,
+            organization.id,
+            colour.as_deref(),
+            after,
+            exports::PAGE_ROWS,
+            AccessKind::Export,
+        )?;
+        let rows = items
+            .into_iter()
+            .map(|item| {
+                let mut cells = vec![
+                    item.person_id,
+                    item.full_name,
+                    item.document_masked,
+                    item.title.unwrap_or_default(),
+                    item.linked_at.to_rfc3339(),
+                ];
+                cells.extend(summary_cells(&item.status));
+                cells
+            })
+            .collect();
+        Ok((rows, next))
     });
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .streaming(head.chain(rest)))
+    // The colour is computed while paging, so the count is of every link:
+    // at most what the file would hold.
+    let count: Arc<CountRows> = Arc::new(move |conn| {
+        let (principal, public_id) = &counting;
+        let organization = visible_organization(conn, principal, public_id)?;
+        staff::count(conn, organization.id)
+    });
+    Export {
+        name: "staff",
+        columns,
+        fetch,
+        count: Some(count),
+    }
 }
 
-/// Export the organization's staff with their status as CSV.
+/// Export the organization's staff with their status as CSV, streamed.
 #[utoipa::path(
     tag = "organizations",
     operation_id = "exportStaff",
@@ -445,42 +494,36 @@ pub async fn export_staff(
 ) -> Result<HttpResponse, ApiError> {
     principal.require(&[Role::CityAdmin, Role::OrganizationAdmin])?;
     check_colour(&query.colour)?;
-    let public_id = path.into_inner();
-    let colour = query.colour.clone();
-    let mut columns = vec!["person_id", "full_name", "document", "title", "linked_at"];
-    columns.extend(SUMMARY_COLUMNS);
-    let fetch: Arc<ExportPage> = Arc::new(move |conn, after| {
-        let organization = visible_organization(conn, &principal, &public_id)?;
-        let (items, next) = staff_page(
-            conn,
-            &principal,
-            organization.id,
-            colour.as_deref(),
-            after,
-            EXPORT_PAGE,
-            AccessKind::Export,
-        )?;
-        let mut text = String::new();
-        for item in items {
-            let mut cells = vec![
-                item.person_id,
-                item.full_name,
-                item.document_masked,
-                item.title.unwrap_or_default(),
-                item.linked_at.to_rfc3339(),
-            ];
-            cells.extend(summary_cells(&item.status));
-            text.push_str(&crate::csv::line(&cells));
-        }
-        Ok((text, next))
-    });
-    csv_stream(
-        state.db.clone(),
-        "staff.csv",
-        crate::csv::line(&columns),
-        fetch,
+    let export = staff_export(principal, path.into_inner(), query.colour.clone());
+    exports::csv(state.db.clone(), export).await
+}
+
+/// Export the organization's staff with their status as an XLSX workbook,
+/// at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before it is sent).
+#[utoipa::path(
+    tag = "organizations",
+    operation_id = "exportStaffXlsx",
+    params(("id" = String, Path, description = "The organization's id"), StaffQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One row per staff member, every cell text", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not this organization's admin", body = Problem),
+        (status = 404, description = "No such organization visible to the caller", body = Problem),
+        (status = 422, description = "Bad colour, or more staff than an XLSX file holds (`export_too_large`: use the CSV)", body = Problem),
     )
-    .await
+)]
+#[get("/organizations/{id}/staff.xlsx")]
+pub async fn export_staff_xlsx(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<StaffQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(&[Role::CityAdmin, Role::OrganizationAdmin])?;
+    check_colour(&query.colour)?;
+    let export = staff_export(principal, path.into_inner(), query.colour.clone());
+    exports::xlsx(state.db.clone(), export, state.settings.xlsx_max_rows).await
 }
 
 #[derive(Clone, Debug, Deserialize, IntoParams)]
@@ -587,6 +630,23 @@ fn visitor_filter(
     })
 }
 
+impl VisitorFilter {
+    /// The filter as the visits table reads it, for a page of `limit`
+    /// after `before`.
+    fn as_visit_filter(&self, before: Option<VisitKey>, limit: i64) -> visits::VisitFilter {
+        visits::VisitFilter {
+            checkpoint_id: self.checkpoint_id,
+            organization_id: Some(self.organization_id),
+            from: self.from.naive_utc(),
+            until: self.until.naive_utc(),
+            before,
+            limit,
+            colour: self.colour.clone(),
+            staff_of: self.staff.map(|staff| (self.organization_id, staff)),
+        }
+    }
+}
+
 /// Where a page of visits continues: the last (entered_at, id) shown.
 type VisitKey = (chrono::NaiveDateTime, i64);
 
@@ -601,16 +661,7 @@ fn visitor_page(
     let mut rows = visits::list(
         conn,
         VisitScope::Organization(filter.organization_id),
-        &visits::VisitFilter {
-            checkpoint_id: filter.checkpoint_id,
-            organization_id: Some(filter.organization_id),
-            from: filter.from.naive_utc(),
-            until: filter.until.naive_utc(),
-            before,
-            limit: i64::try_from(limit + 1).unwrap_or(201),
-            colour: filter.colour.clone(),
-            staff_of: filter.staff.map(|staff| (filter.organization_id, staff)),
-        },
+        &filter.as_visit_filter(before, i64::try_from(limit + 1).unwrap_or(201)),
     )?;
     let more = rows.len() > limit;
     rows.truncate(limit);
@@ -623,16 +674,17 @@ fn visitor_page(
     let staff_ids = staff::staff_among(conn, filter.organization_id, &person_ids)?;
     let access = Access::new(kind, None).at(Some(filter.organization_id), filter.checkpoint_id);
     access_log::record_many(conn, principal, &person_ids, &access)?;
+    let summaries = summaries_of(conn, &person_ids)?;
     let now = db::now();
     let items = rows
         .into_iter()
         .map(|row| {
-            let status = match row.visit.person_id {
-                Some(id) => Some(summary_of(conn, id)?),
-                None => None,
-            };
+            let status = row
+                .visit
+                .person_id
+                .and_then(|id| summaries.get(&id).cloned());
             let (exited_at, _) = super::scans::exit_of(&row.visit, now);
-            Ok(VisitorView {
+            VisitorView {
                 staff: row
                     .visit
                     .person_id
@@ -648,9 +700,9 @@ fn visitor_page(
                 entered_at: super::utc(row.visit.entered_at),
                 exited_at,
                 status,
-            })
+            }
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+        .collect();
     Ok((items, next))
 }
 
@@ -710,7 +762,76 @@ pub async fn list_visitors(
     Ok(web::Json(page))
 }
 
-/// Export the organization's visitors in a window with their status as CSV.
+/// The visitor list as a download: one row per visit, newest first.
+fn visitor_export(principal: Principal, public_id: String, query: VisitorQuery) -> Export {
+    let mut columns = vec![
+        "visit_id",
+        "checkpoint",
+        "name",
+        "document",
+        "staff",
+        "colour_at_entry",
+        "entered_at",
+        "exited_at",
+    ];
+    columns.extend(SUMMARY_COLUMNS);
+    let counting = (principal.clone(), public_id.clone(), query.clone());
+    // The keyset of a visit page is (entered_at, id); an export continues
+    // by id alone within the same window, newest first.
+    let fetch: Arc<FetchPage> = Arc::new(move |conn, before_id| {
+        let filter = visitor_filter(conn, &principal, &public_id, &query)?;
+        let before = match before_id {
+            Some(id) => visits::by_id(conn, id)?.map(|v| (v.entered_at, v.id)),
+            None => None,
+        };
+        let (items, next) = visitor_page(
+            conn,
+            &principal,
+            &filter,
+            before,
+            exports::PAGE_ROWS,
+            AccessKind::Export,
+        )?;
+        let rows = items
+            .into_iter()
+            .map(|item| {
+                let mut cells = vec![
+                    item.visit_id,
+                    item.checkpoint_name,
+                    item.folded_name,
+                    item.document_masked,
+                    if item.staff { "staff" } else { "visitor" }.to_owned(),
+                    item.colour_at_entry,
+                    item.entered_at.to_rfc3339(),
+                    item.exited_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                ];
+                match &item.status {
+                    Some(status) => cells.extend(summary_cells(status)),
+                    None => cells.extend(SUMMARY_COLUMNS.iter().map(|_| String::new())),
+                }
+                cells
+            })
+            .collect();
+        Ok((rows, next.map(|(_, id)| id)))
+    });
+    let count: Arc<CountRows> = Arc::new(move |conn| {
+        let (principal, public_id, query) = &counting;
+        let filter = visitor_filter(conn, principal, public_id, query)?;
+        visits::count(
+            conn,
+            VisitScope::Organization(filter.organization_id),
+            &filter.as_visit_filter(None, 0),
+        )
+    });
+    Export {
+        name: "visitors",
+        columns,
+        fetch,
+        count: Some(count),
+    }
+}
+
+/// Export the organization's visitors in a window with their status as CSV, streamed.
 #[utoipa::path(
     tag = "organizations",
     operation_id = "exportVisitors",
@@ -732,60 +853,34 @@ pub async fn export_visitors(
     query: web::Query<VisitorQuery>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require(&[Role::CityAdmin, Role::OrganizationAdmin])?;
-    let public_id = path.into_inner();
-    let query = query.into_inner();
-    let mut columns = vec![
-        "visit_id",
-        "checkpoint",
-        "name",
-        "document",
-        "staff",
-        "colour_at_entry",
-        "entered_at",
-        "exited_at",
-    ];
-    columns.extend(SUMMARY_COLUMNS);
-    // The keyset of a visit page is (entered_at, id); an export continues
-    // by id alone within the same window, newest first.
-    let fetch: Arc<ExportPage> = Arc::new(move |conn, before_id| {
-        let filter = visitor_filter(conn, &principal, &public_id, &query)?;
-        let before = match before_id {
-            Some(id) => visits::by_id(conn, id)?.map(|v| (v.entered_at, v.id)),
-            None => None,
-        };
-        let (items, next) = visitor_page(
-            conn,
-            &principal,
-            &filter,
-            before,
-            EXPORT_PAGE,
-            AccessKind::Export,
-        )?;
-        let mut text = String::new();
-        for item in items {
-            let mut cells = vec![
-                item.visit_id,
-                item.checkpoint_name,
-                item.folded_name,
-                item.document_masked,
-                if item.staff { "staff" } else { "visitor" }.to_owned(),
-                item.colour_at_entry,
-                item.entered_at.to_rfc3339(),
-                item.exited_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            ];
-            match &item.status {
-                Some(status) => cells.extend(summary_cells(status)),
-                None => cells.extend(SUMMARY_COLUMNS.iter().map(|_| String::new())),
-            }
-            text.push_str(&crate::csv::line(&cells));
-        }
-        Ok((text, next.map(|(_, id)| id)))
-    });
-    csv_stream(
-        state.db.clone(),
-        "visitors.csv",
-        crate::csv::line(&columns),
-        fetch,
+    let export = visitor_export(principal, path.into_inner(), query.into_inner());
+    exports::csv(state.db.clone(), export).await
+}
+
+/// Export the organization's visitors in a window with their status as an
+/// XLSX workbook, at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before
+/// it is sent).
+#[utoipa::path(
+    tag = "organizations",
+    operation_id = "exportVisitorsXlsx",
+    params(("id" = String, Path, description = "The organization's id"), VisitorQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One row per visit, every cell text", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not this organization's admin", body = Problem),
+        (status = 404, description = "No such organization or checkpoint visible to the caller", body = Problem),
+        (status = 422, description = "Bad window or filter, or more visits than an XLSX file holds (`export_too_large`: narrow the filter or use the CSV)", body = Problem),
     )
-    .await
+)]
+#[get("/organizations/{id}/visitors.xlsx")]
+pub async fn export_visitors_xlsx(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<VisitorQuery>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require(&[Role::CityAdmin, Role::OrganizationAdmin])?;
+    let export = visitor_export(principal, path.into_inner(), query.into_inner());
+    exports::xlsx(state.db.clone(), export, state.settings.xlsx_max_rows).await
 }

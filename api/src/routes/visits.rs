@@ -1,11 +1,13 @@
 //! Visits as time ranges: staff scan a person out at a checkpoint, and a
 //! resident checks in by the location QR on the poster and checks out again.
-//! A visit nobody closes ends by itself at its checkpoint's maximum stay.
+//! A visit nobody closes ends by itself at its checkpoint's maximum stay. A
+//! resident lists their own visits and those of the people they declared
+//! for, open ones included, so that a reloaded page can still check out.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::organizations::visible_checkpoint;
 use super::scans::{decide, exit_of, identify, reasons};
@@ -19,7 +21,8 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(record_exit)
         .service(check_in)
-        .service(check_out);
+        .service(check_out)
+        .service(list_own_visits);
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -52,11 +55,20 @@ fn range_view(
     checkpoint: &organizations::Checkpoint,
     document: &str,
 ) -> VisitRangeView {
+    range_view_at(visit, &checkpoint.public_id, &checkpoint.name, document)
+}
+
+fn range_view_at(
+    visit: &visits::Visit,
+    checkpoint_id: &str,
+    checkpoint_name: &str,
+    document: &str,
+) -> VisitRangeView {
     let (exited_at, exit_method) = exit_of(visit, db::now());
     VisitRangeView {
         visit_id: visit.public_id.clone(),
-        checkpoint_id: checkpoint.public_id.clone(),
-        checkpoint_name: checkpoint.name.clone(),
+        checkpoint_id: checkpoint_id.to_owned(),
+        checkpoint_name: checkpoint_name.to_owned(),
         folded_name: visit.subject_name.clone(),
         document_masked: mask_document_text(document),
         entered_at: super::utc(visit.entered_at),
@@ -329,4 +341,144 @@ pub async fn check_out(
         .await?;
     tracing::info!("visit.checked_out");
     Ok(web::Json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OwnVisitQuery {
+    /// Only the visits of this person: the resident or someone they declared for.
+    pub person_id: Option<String>,
+    /// Only visits at this checkpoint (the `checkpoint_id` that
+    /// `GET /locations/{code}` names).
+    pub checkpoint_id: Option<String>,
+    /// `true` for only the visits still open, which can be checked out of.
+    pub open: Option<bool>,
+    /// How many items to return, 1 to 200; 50 when omitted.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A visit of the resident's, or of someone they declared for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnVisitView {
+    /// Whose visit it is.
+    pub person_id: String,
+    pub organization_name: String,
+    /// The colour when they came in.
+    pub colour: String,
+    pub reason: String,
+    pub reason_vi: String,
+    /// How they came in: `staff_scan`, `manual` or `self_check_in`.
+    pub method: String,
+    /// True while the visit counts as presence: it can be checked out of.
+    pub open: bool,
+    pub visit: VisitRangeView,
+}
+
+/// The resident's visits and those of the people they declared for
+/// ("khai hộ"), newest first, open ones included (residents).
+///
+/// Only the resident and the people they declared for are ever listed. A
+/// resident's own visits leave no ledger entry; a visit of someone they
+/// declared for is a read of that person's data, in their ledger.
+#[utoipa::path(
+    tag = "scans",
+    operation_id = "listOwnVisits",
+    params(OwnVisitQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of visits, newest first", body = super::Page<OwnVisitView>),
+        (status = 400, description = "Bad query", body = Problem),
+        (status = 401, description = "No valid access token", body = Problem),
+        (status = 403, description = "Not a resident", body = Problem),
+        (status = 404, description = "No such person of the resident's", body = Problem),
+        (status = 422, description = "Bad limit or cursor", body = Problem),
+    )
+)]
+#[get("/visits")]
+pub async fn list_own_visits(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<OwnVisitQuery>,
+) -> Result<web::Json<super::Page<OwnVisitView>>, ApiError> {
+    principal.require(&[Role::Resident])?;
+    let own = principal
+        .person_id
+        .ok_or(ApiError::Forbidden("This account holds no person."))?;
+    let query = query.into_inner();
+    let limit = super::PageParams {
+        limit: query.limit,
+        cursor: None,
+    }
+    .limit()?;
+    let before = query
+        .cursor
+        .as_deref()
+        .map(super::decode_cursor)
+        .transpose()?;
+    let scope = principal.person_read_scope();
+    let page = state
+        .db
+        .transaction(move |conn| {
+            let person_id = match &query.person_id {
+                Some(id) => Some(
+                    people::find(conn, &scope, id)?
+                        .ok_or(ApiError::NotFound("person"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let now = db::now();
+            let mut rows = visits::of_resident(
+                conn,
+                own,
+                &visits::OwnVisitFilter {
+                    person_id,
+                    checkpoint: query.checkpoint_id,
+                    open_at: query.open.unwrap_or(false).then_some(now),
+                    before,
+                    limit: limit + 1,
+                },
+            )?;
+            let more = rows.len() > usize::try_from(limit).unwrap_or(50);
+            rows.truncate(usize::try_from(limit).unwrap_or(50));
+            let next_cursor = if more {
+                rows.last()
+                    .map(|row| super::encode_cursor(row.visit.entered_at, row.visit.id))
+            } else {
+                None
+            };
+
+            let mut shown: Vec<i64> = rows.iter().filter_map(|row| row.visit.person_id).collect();
+            shown.sort_unstable();
+            shown.dedup();
+            let access = Access::new(AccessKind::VisitList, None);
+            access_log::record_many(conn, &principal, &shown, &access)?;
+
+            let items = rows
+                .into_iter()
+                .map(|row| {
+                    let (reason, reason_vi) = reasons(&row.visit);
+                    OwnVisitView {
+                        person_id: row.person_public_id.clone().unwrap_or_default(),
+                        organization_name: row.organization_name.clone(),
+                        colour: row.visit.colour.clone(),
+                        reason,
+                        reason_vi,
+                        method: row.visit.method.clone(),
+                        open: row.visit.is_open(now),
+                        visit: range_view_at(
+                            &row.visit,
+                            &row.checkpoint_public_id,
+                            &row.checkpoint_name,
+                            row.document_number.as_deref().unwrap_or_default(),
+                        ),
+                    }
+                })
+                .collect();
+            Ok(super::Page { items, next_cursor })
+        })
+        .await?;
+    Ok(web::Json(page))
 }

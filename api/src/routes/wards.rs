@@ -60,7 +60,7 @@ pub struct ImportParams {
 
 /// A resident the import created.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ImportedRow {
+pub struct ImportedResident {
     /// The line of the file, counting the header as line 1.
     pub line: u64,
     pub person_id: String,
@@ -68,18 +68,18 @@ pub struct ImportedRow {
 
 /// A row the import refused, and why.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RejectedRow {
+pub struct RejectedResident {
     pub line: u64,
     pub errors: Vec<FieldError>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ImportReport {
+pub struct ResidentImportReport {
     pub mode: String,
     /// True when the created rows were committed.
     pub committed: bool,
-    pub created: Vec<ImportedRow>,
-    pub rejected: Vec<RejectedRow>,
+    pub created: Vec<ImportedResident>,
+    pub rejected: Vec<RejectedResident>,
 }
 
 const COLUMNS: [&str; 8] = [
@@ -102,7 +102,7 @@ const REQUIRED: [&str; 5] = [
 
 /// The rows of a file as read: (line, person), and the rows that cannot
 /// even be read, by line.
-type ReadRows = (Vec<(u64, PersonInput)>, Vec<RejectedRow>);
+type ReadRows = (Vec<(u64, PersonInput)>, Vec<RejectedResident>);
 
 /// Reads the file into rows.
 fn read_rows(body: &[u8], ward: &str) -> Result<ReadRows, ApiError> {
@@ -156,7 +156,7 @@ fn read_rows(body: &[u8], ward: &str) -> Result<ReadRows, ApiError> {
         let record = match record {
             Ok(record) => record,
             Err(err) => {
-                rejected.push(RejectedRow {
+                rejected.push(RejectedResident {
                     line,
                     errors: vec![FieldError::new("row", "malformed_row", err.to_string())],
                 });
@@ -165,7 +165,7 @@ fn read_rows(body: &[u8], ward: &str) -> Result<ReadRows, ApiError> {
         };
         let line = record.position().map_or(line, |p| p.line());
         if record.len() != header.len() {
-            rejected.push(RejectedRow {
+            rejected.push(RejectedResident {
                 line,
                 errors: vec![FieldError::new(
                     "row",
@@ -189,7 +189,7 @@ fn read_rows(body: &[u8], ward: &str) -> Result<ReadRows, ApiError> {
         };
         let optional = |name: &str| Some(cell(name)).filter(|v| !v.is_empty());
         let Ok(birth_date) = NaiveDate::parse_from_str(&cell("birth_date"), "%Y-%m-%d") else {
-            rejected.push(RejectedRow {
+            rejected.push(RejectedResident {
                 line,
                 errors: vec![FieldError::new(
                     "birth_date",
@@ -232,7 +232,7 @@ fn read_rows(body: &[u8], ward: &str) -> Result<ReadRows, ApiError> {
     request_body(content = String, content_type = "text/csv"),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "What was created and what was refused", body = ImportReport),
+        (status = 200, description = "What was created and what was refused", body = ResidentImportReport),
         (status = 401, description = "No valid access token", body = Problem),
         (status = 403, description = "Not an officer of this ward", body = Problem),
         (status = 404, description = "No such ward", body = Problem),
@@ -246,7 +246,7 @@ pub async fn import_residents(
     path: web::Path<String>,
     params: web::Query<ImportParams>,
     body: web::Bytes,
-) -> Result<web::Json<ImportReport>, ApiError> {
+) -> Result<web::Json<ResidentImportReport>, ApiError> {
     let ward = ward_office(&state, &principal, &path.into_inner()).await?;
     let all_or_nothing = match params.mode.as_deref() {
         None | Some("all_or_nothing") => true,
@@ -279,7 +279,7 @@ pub async fn import_residents(
         }
         match person {
             Some(person) if errors.is_empty() => valid.push((line, person)),
-            _ => rejected.push(RejectedRow { line, errors }),
+            _ => rejected.push(RejectedResident { line, errors }),
         }
     }
     if all_or_nothing && !rejected.is_empty() {
@@ -293,11 +293,11 @@ pub async fn import_residents(
             for (line, person) in valid {
                 // A savepoint per row: a refused row leaves the others intact.
                 match conn.transaction(|conn| insert_person(conn, person, None, "ward_code")) {
-                    Ok(person) => created.push(ImportedRow {
+                    Ok(person) => created.push(ImportedResident {
                         line,
                         person_id: person.public_id,
                     }),
-                    Err(err @ ApiError::Conflict { .. }) => rejected.push(RejectedRow {
+                    Err(err @ ApiError::Conflict { .. }) => rejected.push(RejectedResident {
                         line,
                         errors: vec![FieldError::new(
                             "document_number",
@@ -312,7 +312,7 @@ pub async fn import_residents(
                 return Err(refused(rejected));
             }
             rejected.sort_by_key(|row| row.line);
-            Ok(ImportReport {
+            Ok(ResidentImportReport {
                 mode: if all_or_nothing {
                     "all_or_nothing"
                 } else {
@@ -335,7 +335,7 @@ pub async fn import_residents(
 
 /// The answer of an all-or-nothing import with refused rows: every
 /// failure, named `line.<n>.<field>`.
-fn refused(mut rejected: Vec<RejectedRow>) -> ApiError {
+fn refused(mut rejected: Vec<RejectedResident>) -> ApiError {
     rejected.sort_by_key(|row| row.line);
     ApiError::Validation(
         rejected

@@ -11,7 +11,8 @@ use crate::common::{TestApp, person_input};
 
 crate::on_both_backends!(
     contacts_touch_overlap_and_miss,
-    contact_queries_are_checked_and_exported
+    contact_queries_are_checked_and_exported,
+    contact_exports_stream_page_by_page
 );
 
 fn at(instant: DateTime<Utc>) -> String {
@@ -331,4 +332,84 @@ async fn contact_queries_are_checked_and_exported(app: TestApp) {
         .await;
     assert_eq!(ledger["items"][0]["kind"], "export", "{ledger}");
     assert_eq!(ledger["items"][0]["purpose"], "case 79-1234");
+}
+
+/// The export streams 20 of the index person's visits per page: 25 visits,
+/// each overlapping one contact's, make 25 lines over two pages, and the
+/// contact, met at every visit, has one ledger entry for the export.
+async fn contact_exports_stream_page_by_page(app: TestApp) {
+    let admin = app.admin().await;
+    let officer = app.ward_officer(&admin, "26794").await;
+    let health = app.health_officer(&admin).await;
+    let market = app.organization("Chợ Thủ Đức").await;
+    let gate = app.checkpoint(&market, "Cổng chính").await;
+    let guard = app.staff(&market).await;
+    let t0 = (Utc::now() - Duration::hours(6))
+        .duration_trunc(Duration::minutes(1))
+        .unwrap();
+    let index = app.person(&officer.token, person_input("26794")).await;
+    let contact = app.person(&officer.token, person_input("26794")).await;
+    let scans = format!("/checkpoints/{}/scans", gate["id"].as_str().unwrap());
+    let mut entries = vec![(&contact, t0)];
+    entries.extend((0..25).map(|i| (&index, t0 + Duration::minutes(i * 9))));
+    for (person, entered) in entries {
+        let (status, body) = app
+            .post(
+                &scans,
+                Some(&guard.token),
+                &json!({ "document_number": person["document_number"], "scanned_at": at(entered) }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    let (status, answer) = app
+        .post(
+            "/contact-queries",
+            Some(&health.token),
+            &json!({
+                "person_id": index["id"],
+                "from": at(t0 - Duration::hours(1)),
+                "until": at(t0 + Duration::hours(5)),
+                "purpose": "case 79-2001",
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    assert_eq!(answer["exposures"].as_array().unwrap().len(), 25);
+    let export = format!(
+        "/contact-queries/{}/contacts.csv",
+        answer["id"].as_str().unwrap()
+    );
+    let (status, _, bytes) = app.get_bytes(&export, Some(&health.token)).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 26, "{text}");
+    let index_visits: std::collections::BTreeSet<&str> = lines[1..]
+        .iter()
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert_eq!(index_visits.len(), 25, "every index visit once");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|line| line.contains(contact["id"].as_str().unwrap()))
+    );
+
+    for person in [&index, &contact] {
+        let (_, ledger) = app
+            .get(
+                &format!("/people/{}/access-log", person["id"].as_str().unwrap()),
+                Some(&admin),
+            )
+            .await;
+        let exports = ledger["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry["kind"] == "export")
+            .count();
+        assert_eq!(exports, 1, "{ledger}");
+    }
 }

@@ -64,6 +64,71 @@ fn every_operation_documents_security_and_errors() {
     }
 }
 
+/// The Rust files under `dir`, at any depth.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|entry| {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path)
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                vec![path]
+            } else {
+                vec![]
+            }
+        })
+        .collect()
+}
+
+/// The document's schemas are keyed by type name: two types of one name
+/// would silently describe both operations with one of them, as the ward
+/// import's report once described itself with the legacy import's.
+#[test]
+fn no_two_api_types_share_a_schema_name() {
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    let mut clashes = Vec::new();
+    for file in rust_files(&repo().join("api/src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut derives_schema = false;
+        // A derive that rustfmt wrapped over several lines counts until its `)]`.
+        let mut in_derive = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") || in_derive {
+                derives_schema |= line.contains("ToSchema");
+                in_derive = !line.ends_with(")]");
+                continue;
+            }
+            if line.starts_with("#[") || line.starts_with("///") {
+                continue;
+            }
+            if derives_schema {
+                let name = line
+                    .trim_start_matches("pub ")
+                    .strip_prefix("struct ")
+                    .or_else(|| line.trim_start_matches("pub ").strip_prefix("enum "))
+                    .and_then(|rest| {
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                    });
+                if let Some(name) = name {
+                    let at = file.display().to_string();
+                    if let Some(first) = seen.insert(name.to_owned(), at.clone()) {
+                        clashes.push(format!("{name} in {first} and {at}"));
+                    }
+                }
+            }
+            derives_schema = false;
+        }
+    }
+    assert!(
+        seen.len() > 50,
+        "the scan found only {} schemas",
+        seen.len()
+    );
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:?}");
+}
+
 fn migration_names(backend: &str) -> BTreeSet<String> {
     std::fs::read_dir(repo().join("migrations").join(backend))
         .unwrap()

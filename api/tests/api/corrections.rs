@@ -35,7 +35,8 @@ pub async fn ledger(app: &TestApp, person: &str, token: &str) -> Vec<(String, St
         .collect()
 }
 
-async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> Value {
+/// Files a correction request for `person`; returns it as filed.
+pub async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> Value {
     let (status, filed) = app
         .post(&format!("/people/{person}/corrections"), Some(token), &body)
         .await;
@@ -43,7 +44,8 @@ async fn file(app: &TestApp, token: &str, person: &str, body: Value) -> Value {
     filed
 }
 
-async fn transition(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
+/// Moves request `id` on as `token`.
+pub async fn transition(app: &TestApp, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
     app.post(
         &format!("/corrections/{id}/transitions"),
         Some(token),
@@ -86,6 +88,13 @@ async fn a_recovery_request_travels_to_resolution_and_records_the_recovery(app: 
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(queue["items"][0]["id"], id);
+    // The queue names each person, their document number masked.
+    assert_eq!(queue["items"][0]["person_full_name"], "Nguyễn Thị Đoàn");
+    let masked = queue["items"][0]["person_document_number_masked"]
+        .as_str()
+        .unwrap();
+    assert!(masked.starts_with("******"), "{masked}");
+    assert_eq!(masked.len(), 12);
     let (_, other_queue) = app.get("/corrections", Some(&other_ward.token)).await;
     assert!(other_queue["items"].as_array().unwrap().is_empty());
     let (status, _) = app

@@ -36,7 +36,7 @@ async fn qr_renders_and_decodes_to_the_signed_payload(app: TestApp) {
     let number = input["document_number"].as_str().unwrap();
     assert!(
         payload.starts_with(&format!(
-            "{number}|NGUYEN THI DOAN|1990-05-17|0|{}|<2<<<AT1.",
+            "{number}|NGUYEN THI DOAN|1990-05-17|0|{}|<2<<<AT2.",
             person["qid"].as_str().unwrap()
         )),
         "{payload}"
@@ -74,7 +74,7 @@ async fn qr_renders_and_decodes_to_the_signed_payload(app: TestApp) {
     let (_, keys) = app.get("/qr/jwks.json", None).await;
     assert_eq!(keys["keys"][0]["kid"], code["key_id"]);
     assert_eq!(keys["keys"][0]["crv"], "P-256");
-    assert!(payload.contains(&format!("AT1.{}.", code["key_id"].as_str().unwrap())));
+    assert!(payload.contains(&format!("AT2.{}.", code["key_id"].as_str().unwrap())));
 
     // A black person's code vouches for nothing offline.
     let black = app.person(&officer.token, person_input("26794")).await;

@@ -3,16 +3,44 @@
 //! filters; the CSV exports, whose cells never run as formulas; and one
 //! organization never seeing another's.
 
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
 use chrono::{Duration, SecondsFormat, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, person_input};
+use crate::common::{Organization, TestApp, local_today, person_input};
 
 crate::on_both_backends!(
     staff_lists_show_status_and_filter,
-    visitor_lists_filter_and_export_safely
+    visitor_lists_filter_and_export_safely,
+    list_statuses_are_the_status_endpoints
 );
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn cell(value: &str) -> Data {
+    Data::String(value.to_owned())
+}
+
+/// The rows of an XLSX file's sheet and how many of its cells are formulas.
+fn read_xlsx(bytes: Vec<u8>, sheet: &str) -> (Vec<Vec<Data>>, usize) {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let rows = book
+        .worksheet_range(sheet)
+        .unwrap()
+        .rows()
+        .map(<[Data]>::to_vec)
+        .collect();
+    let formulas = book
+        .worksheet_formula(sheet)
+        .unwrap()
+        .used_cells()
+        .filter(|(_, _, formula)| !formula.is_empty())
+        .count();
+    (rows, formulas)
+}
 
 async fn staff_lists_show_status_and_filter(app: TestApp) {
     let admin = app.admin().await;
@@ -301,7 +329,37 @@ async fn visitor_lists_filter_and_export_safely(app: TestApp) {
     assert_eq!(staff_csv.lines().count(), 2, "{staff_csv}");
     assert!(staff_csv.contains(",green,1,"), "{staff_csv}");
 
-    // Both exports are in the worker's ledger.
+    // The XLSX exports: the same rows, every cell a string holding exactly
+    // what the list shows (the names above unchanged, never formulas).
+    let (status, kind, bytes) = app
+        .get_bytes(&format!("{visitors}.xlsx"), Some(&market.admin.token))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, XLSX);
+    let (rows, formulas) = read_xlsx(bytes, "visitors");
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0][..3], ["visit_id", "checkpoint", "name"].map(cell));
+    for name in names {
+        assert!(
+            rows.iter().any(|row| row[2] == cell(name)),
+            "{name} is a text cell: {rows:?}"
+        );
+    }
+    assert_eq!(formulas, 0, "no cell is a formula");
+    let (status, kind, bytes) = app
+        .get_bytes(
+            &format!("/organizations/{}/staff.xlsx", market.id),
+            Some(&market.admin.token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, XLSX);
+    let (rows, _) = read_xlsx(bytes, "staff");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][1], cell(worker["full_name"].as_str().unwrap()));
+    assert!(rows[1].contains(&cell("green")), "{rows:?}");
+
+    // Every export is in the worker's ledger.
     let (_, ledger) = app
         .get(
             &format!("/people/{}/access-log", worker["id"].as_str().unwrap()),
@@ -314,11 +372,242 @@ async fn visitor_lists_filter_and_export_safely(app: TestApp) {
         .iter()
         .map(|e| e["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(&kinds[..2], ["export", "export"], "{ledger}");
+    assert_eq!(&kinds[..4], ["export"; 4], "{ledger}");
 
     // The shop sees none of the market's visitors.
     for path in [visitors.clone(), format!("{visitors}.csv")] {
         let (status, _) = app.get(&path, Some(&shop.admin.token)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+/// The lists load a page's records in a few queries and evaluate each
+/// colour in memory: for people of every kind of record, the colour and
+/// reason they show are what `GET /people/{id}/status` says, and the
+/// colour filter pages through exactly the people of that colour.
+async fn list_statuses_are_the_status_endpoints(app: TestApp) {
+    let admin = app.admin().await;
+    let officer = app.ward_officer(&admin, "26794").await;
+    let market = app.organization("Chợ Thủ Đức").await;
+    let gate = app.checkpoint(&market, "Cổng chính").await;
+    let guard = app.staff(&market).await;
+    let today = local_today();
+    let recovery = |person: &str, days_ago: i64| {
+        let path = format!("/people/{person}/recoveries");
+        let body = json!({
+            "positive_on": today - Duration::days(days_ago + 14),
+            "recovered_on": today - Duration::days(days_ago),
+        });
+        let token = officer.token.clone();
+        let app = &app;
+        async move {
+            let (status, answer) = app.post(&path, Some(&token), &body).await;
+            assert_eq!(status, StatusCode::CREATED, "{answer}");
+        }
+    };
+
+    let mut people = Vec::new();
+    for _ in 0..9 {
+        let person = app.person(&officer.token, person_input("26794")).await;
+        people.push(person["id"].as_str().unwrap().to_owned());
+    }
+    // Dosed 20 days ago; dosed 5 days ago; nothing on record.
+    app.dose(&officer.token, &people[0], "pfizer", 1, 20).await;
+    app.dose(&officer.token, &people[1], "pfizer", 1, 5).await;
+    // Recovered 30 days ago; recovered 200 days ago.
+    recovery(&people[3], 30).await;
+    recovery(&people[4], 200).await;
+    // Janssen's one-dose series; a mixed series; a recent dose after an old recovery.
+    app.dose(&officer.token, &people[5], "janssen", 1, 15).await;
+    app.dose(&officer.token, &people[6], "astrazeneca", 1, 90)
+        .await;
+    app.dose(&officer.token, &people[6], "pfizer", 2, 3).await;
+    recovery(&people[7], 300).await;
+    app.dose(&officer.token, &people[7], "moderna", 1, 2).await;
+    // A negative test alone, with a declaration.
+    let sampled = (Utc::now() - Duration::hours(5)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let (status, _) = app
+        .post(
+            &format!("/people/{}/test-results", people[8]),
+            Some(&officer.token),
+            &json!({ "kind": "pcr", "sampled_at": sampled, "result": "negative" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let mut expected = std::collections::HashMap::new();
+    for id in &people {
+        let (_, person) = app.get(&format!("/people/{id}"), Some(&admin)).await;
+        link_and_scan(&app, &market, true, &guard.token, &gate, &person).await;
+        let (status, answer) = app.get(&format!("/people/{id}/status"), Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        expected.insert(
+            id.clone(),
+            (answer["colour"].clone(), answer["reason"].clone()),
+        );
+    }
+    let greens = expected.values().filter(|(c, _)| c == "green").count();
+    assert!(
+        (1..people.len()).contains(&greens),
+        "the mix has both colours: {expected:?}"
+    );
+
+    // The staff list and the visitor list, one page each.
+    let staff = format!("/organizations/{}/staff", market.id);
+    let (_, page) = app
+        .get(&format!("{staff}?limit=200"), Some(&market.admin.token))
+        .await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), people.len());
+    for item in items {
+        let (colour, reason) = &expected[item["person_id"].as_str().unwrap()];
+        assert_eq!(&item["status"]["colour"], colour, "{item}");
+        assert_eq!(&item["status"]["reason"], reason, "{item}");
+    }
+    let (_, page) = app
+        .get(
+            &format!("/organizations/{}/visitors?limit=200", market.id),
+            Some(&market.admin.token),
+        )
+        .await;
+    let visits = page["items"].as_array().unwrap();
+    assert_eq!(visits.len(), people.len());
+    let by_document: std::collections::HashMap<&Value, &str> = items
+        .iter()
+        .map(|item| {
+            (
+                &item["document_masked"],
+                item["person_id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    for visit in visits {
+        let (colour, reason) = &expected[by_document[&visit["document_masked"]]];
+        assert_eq!(&visit["status"]["colour"], colour, "{visit}");
+        assert_eq!(&visit["status"]["reason"], reason, "{visit}");
+    }
+
+    // Each colour, two at a time: every person of that colour once.
+    for colour in ["green", "black"] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("{staff}?colour={colour}&limit=2&cursor={c}"),
+                None => format!("{staff}?colour={colour}&limit=2"),
+            };
+            let (status, page) = app.get(&path, Some(&market.admin.token)).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            for item in page["items"].as_array().unwrap() {
+                assert_eq!(item["status"]["colour"], colour);
+                seen.push(item["person_id"].as_str().unwrap().to_owned());
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        let mut want: Vec<String> = expected
+            .iter()
+            .filter(|(_, (c, _))| c == colour)
+            .map(|(id, _)| id.clone())
+            .collect();
+        want.sort();
+        seen.sort();
+        assert_eq!(seen, want, "{colour}");
+    }
+}
+
+/// Puts `person` on the market's staff list when `staff`, and scans them
+/// at `checkpoint` with the `guard`'s token.
+async fn link_and_scan(
+    app: &TestApp,
+    market: &Organization,
+    staff: bool,
+    guard: &str,
+    checkpoint: &Value,
+    person: &Value,
+) {
+    let document = json!({ "document_number": person["document_number"] });
+    if staff {
+        let path = format!("/organizations/{}/staff", market.id);
+        let (status, _) = app.post(&path, Some(&market.admin.token), &document).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let scans = format!("/checkpoints/{}/scans", checkpoint["id"].as_str().unwrap());
+    let (status, answer) = app.post(&scans, Some(guard), &document).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+}
+
+/// An XLSX export is built whole before it is sent, so it holds at most
+/// `ANTOAN_XLSX_MAX_ROWS` rows: a longer list is refused with a problem
+/// that points to a narrower filter or the CSV, which still serves it.
+async fn xlsx_exports_are_bounded(app: TestApp) {
+    let admin = app.admin().await;
+    let officer = app.ward_officer(&admin, "26794").await;
+    let market = app.organization("Chợ Thủ Đức").await;
+    let gate = app.checkpoint(&market, "Cổng chính").await;
+    let back = app.checkpoint(&market, "Cổng sau").await;
+    let guard = app.staff(&market).await;
+    for (i, checkpoint) in [&gate, &gate, &gate, &back].into_iter().enumerate() {
+        let person = app.person(&officer.token, person_input("26794")).await;
+        // The first two are staff.
+        link_and_scan(&app, &market, i < 2, &guard.token, checkpoint, &person).await;
+    }
+    let visitors = format!("/organizations/{}/visitors", market.id);
+    let (status, problem) = app
+        .get(&format!("{visitors}.xlsx"), Some(&market.admin.token))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["code"], "export_too_large");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("CSV"),
+        "{problem}"
+    );
+    let (status, _, csv) = app
+        .get_bytes(&format!("{visitors}.csv"), Some(&market.admin.token))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 5);
+
+    // Narrowed to the gate, the list fits; so does the staff list.
+    let (status, _, bytes) = app
+        .get_bytes(
+            &format!(
+                "{visitors}.xlsx?checkpoint={}",
+                gate["id"].as_str().unwrap()
+            ),
+            Some(&market.admin.token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read_xlsx(bytes, "visitors").0.len(), 4);
+    let (status, _, bytes) = app
+        .get_bytes(
+            &format!("/organizations/{}/staff.xlsx", market.id),
+            Some(&market.admin.token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read_xlsx(bytes, "staff").0.len(), 3);
+}
+
+mod xlsx_limit {
+    use crate::common::{Backend, TestApp};
+
+    const SETTINGS: &[(&str, &str)] = &[("ANTOAN_XLSX_MAX_ROWS", "3")];
+
+    #[actix_web::test]
+    async fn sqlite() {
+        if let Some(app) = TestApp::spawn_with(Backend::Sqlite, SETTINGS).await {
+            super::xlsx_exports_are_bounded(app).await;
+        }
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(app) = TestApp::spawn_with(Backend::Postgres, SETTINGS).await {
+            super::xlsx_exports_are_bounded(app).await;
+        }
     }
 }

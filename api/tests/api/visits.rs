@@ -12,6 +12,7 @@ crate::on_both_backends!(
     staff_scan_people_out,
     open_visits_end_at_the_maximum_stay,
     residents_check_in_and_out_by_the_location_code,
+    residents_list_their_own_and_declared_visits,
 );
 
 fn ago(minutes: i64) -> String {
@@ -240,4 +241,188 @@ async fn residents_check_in_and_out_by_the_location_code(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["code"], "location_code_replaced");
+}
+
+/// A resident lists their own visits and those of the people they declared
+/// for, newest first, open ones included and filtered by checkpoint, so
+/// that a reloaded check-in page can still check out; another resident's
+/// visits never show, and reading a relative's visits is in her ledger.
+async fn residents_list_their_own_and_declared_visits(app: TestApp) {
+    let admin = app.admin().await;
+    let market = app.organization("Chợ Thủ Đức").await;
+    let gate = app.checkpoint(&market, "Cổng chính").await;
+    let back = app.checkpoint(&market, "Cổng sau").await;
+    let guard = app.staff(&market).await;
+    let (a, a_id) = app.resident(person_input("26794")).await;
+    let (b, b_id) = app.resident(person_input("26794")).await;
+    let grandmother = app.person(&a.token, person_input("26794")).await;
+    let grandmother_id = grandmother["id"].as_str().unwrap();
+    let check_in = |token: String, checkpoint: &Value, person: Option<&str>| {
+        let path = format!(
+            "/locations/{}/check-ins",
+            checkpoint["location_code"].as_str().unwrap()
+        );
+        let body = match person {
+            Some(id) => json!({ "person_id": id }),
+            None => json!({}),
+        };
+        let app = &app;
+        async move {
+            let (status, answer) = app.post(&path, Some(&token), &body).await;
+            assert_eq!(status, StatusCode::CREATED, "{answer}");
+            answer["visit"]["visit_id"].as_str().unwrap().to_owned()
+        }
+    };
+
+    // A: a staff scan at the back gate (closed), then a check-in at the
+    // gate (open); the grandmother checks in at the gate too. B checks in.
+    let (_, a_person) = app.get(&format!("/people/{a_id}"), Some(&a.token)).await;
+    let document = json!({ "document_number": a_person["document_number"] });
+    let scans = format!("/checkpoints/{}/scans", back["id"].as_str().unwrap());
+    let (status, _) = app.post(&scans, Some(&guard.token), &document).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let exits = format!("/checkpoints/{}/exits", back["id"].as_str().unwrap());
+    let (status, _) = app.post(&exits, Some(&guard.token), &document).await;
+    assert_eq!(status, StatusCode::OK);
+    let a_open = check_in(a.token.clone(), &gate, None).await;
+    let grandmother_open = check_in(a.token.clone(), &gate, Some(grandmother_id)).await;
+    let b_open = check_in(b.token.clone(), &gate, None).await;
+
+    let list = |token: String, query: String| {
+        let app = &app;
+        async move {
+            let (status, page) = app.get(&format!("/visits?{query}"), Some(&token)).await;
+            assert_eq!(status, StatusCode::OK, "{query}: {page}");
+            page
+        }
+    };
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["visit"]["visit_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // Everything of A's household, newest first; nothing of B's.
+    let all = list(a.token.clone(), String::new()).await;
+    let items = all["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{all}");
+    assert_eq!(ids(&all)[..2], [grandmother_open.clone(), a_open.clone()]);
+    assert!(!ids(&all).contains(&b_open));
+    assert_eq!(items[0]["person_id"], grandmother_id);
+    assert_eq!(items[0]["open"], true);
+    assert_eq!(items[0]["organization_name"], "Chợ Thủ Đức");
+    assert_eq!(items[0]["visit"]["checkpoint_name"], "Cổng chính");
+    assert_eq!(items[0]["method"], "self_check_in");
+    assert_eq!(items[2]["person_id"], a_id.as_str());
+    assert_eq!(items[2]["open"], false);
+    assert_eq!(items[2]["method"], "manual");
+    assert_eq!(items[2]["visit"]["exit_method"], "staff_scan");
+    assert!(items[2]["visit"]["exited_at"].is_string());
+
+    // The open visits at the gate: what a reloaded check-in page asks for.
+    let gate_id = gate["id"].as_str().unwrap();
+    let open_here = list(
+        a.token.clone(),
+        format!("checkpoint_id={gate_id}&open=true"),
+    )
+    .await;
+    assert_eq!(ids(&open_here), [grandmother_open.clone(), a_open.clone()]);
+    let mine = list(
+        a.token.clone(),
+        format!("checkpoint_id={gate_id}&open=true&person_id={a_id}"),
+    )
+    .await;
+    assert_eq!(ids(&mine), [a_open.as_str()]);
+    let (status, _) = app
+        .post(
+            &format!("/visits/{a_open}/check-out"),
+            Some(&a.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let open_here = list(
+        a.token.clone(),
+        format!("checkpoint_id={gate_id}&open=true"),
+    )
+    .await;
+    assert_eq!(ids(&open_here), [grandmother_open.as_str()]);
+
+    // Pages of one, by cursor, walk the same three visits.
+    let mut walked = Vec::new();
+    let mut query = "limit=1".to_owned();
+    loop {
+        let page = list(a.token.clone(), query).await;
+        walked.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => query = format!("limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(walked, ids(&all));
+
+    // B sees only B's visit, and cannot name A's people.
+    let b_all = list(b.token.clone(), String::new()).await;
+    assert_eq!(ids(&b_all), [b_open]);
+    for person in [a_id.as_str(), grandmother_id] {
+        let (status, _) = app
+            .get(&format!("/visits?person_id={person}"), Some(&b.token))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{person}");
+    }
+    let b_at_gate = list(
+        b.token.clone(),
+        format!("checkpoint_id={gate_id}&open=true"),
+    )
+    .await;
+    assert_eq!(ids(&b_at_gate).len(), 1);
+    let (_, b_ledger) = app
+        .get(&format!("/people/{b_id}/access-log"), Some(&b.token))
+        .await;
+    assert!(
+        b_ledger["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|entry| entry["kind"] != "visit_list"),
+        "B's own reads leave no entry: {b_ledger}"
+    );
+
+    // The grandmother's visits read by A are in her ledger, A's own are not.
+    let (_, ledger) = app
+        .get(
+            &format!("/people/{grandmother_id}/access-log"),
+            Some(&a.token),
+        )
+        .await;
+    assert_eq!(ledger["items"][0]["kind"], "visit_list", "{ledger}");
+    assert_eq!(ledger["items"][0]["reader_role"], "resident");
+    let (_, own) = app
+        .get(&format!("/people/{a_id}/access-log"), Some(&a.token))
+        .await;
+    assert!(
+        own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|entry| entry["kind"] != "visit_list"),
+        "{own}"
+    );
+
+    // Only residents list visits this way; bad queries are 4xx.
+    for token in [&market.admin.token, &guard.token, &admin] {
+        let (status, _) = app.get("/visits", Some(token)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    let (status, _) = app.get("/visits", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for query in ["limit=0", "cursor=nonsense"] {
+        let (status, _) = app.get(&format!("/visits?{query}"), Some(&a.token)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+    }
+    let (status, _) = app.get("/visits?open=perhaps", Some(&a.token)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -10,15 +10,26 @@ export class ApiProblem extends Error {
   readonly status: number;
   readonly code: string;
   readonly fieldErrors: FieldError[];
+  /** For a 429 (or a 503): how many seconds to wait, from the `Retry-After` header. */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(status: number, body: unknown) {
+  constructor(status: number, body: unknown, headers?: Headers) {
     const problem = isProblem(body) ? body : undefined;
     super(problem?.detail ?? `HTTP ${status}`);
     this.name = 'ApiProblem';
     this.status = status;
     this.code = problem?.code ?? 'http_error';
     this.fieldErrors = problem?.errors ?? [];
+    this.retryAfterSeconds = retryAfter(headers?.get('retry-after') ?? null);
   }
+}
+
+/** Seconds from a `Retry-After` header: a number of seconds or an HTTP date. */
+function retryAfter(value: string | null): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 function isProblem(body: unknown): body is Problem {
@@ -35,5 +46,5 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   if (result.response.ok) {
     return result.data as T;
   }
-  throw new ApiProblem(result.response.status, result.error);
+  throw new ApiProblem(result.response.status, result.error, result.response.headers);
 }

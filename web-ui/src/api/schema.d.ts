@@ -320,7 +320,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export a contact query's answer as CSV (the health officer who ran it).
+         * Export a contact query's answer as CSV (the health officer who ran it),
+         *     streamed a few of the person's visits at a time.
          * @description The answer is computed again from the visits as they are now, so a visit
          *     closed since the query shows its exit.
          */
@@ -411,6 +412,12 @@ export interface paths {
          * @description Recovery requests are handled by a ward officer of the ward they were
          *     filed in; vaccination requests by the city administrator, on behalf of
          *     the national portal's queue. The city administrator may handle both.
+         *
+         *     Resolving may remove the wrongly recorded dose or recovery the request
+         *     is about (`remove_record_id`): a ward officer removes a recovery of a
+         *     resident of their ward, only the city administrator removes a dose. The
+         *     removal, the revocation of the person's earlier QR codes, the ledger
+         *     entry and the request's new state are written together or not at all.
          */
         post: operations["transitionCorrection"];
         delete?: never;
@@ -709,8 +716,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the organization's staff with their status as CSV. */
+        /** Export the organization's staff with their status as CSV, streamed. */
         get: operations["exportStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/staff.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organization's staff with their status as an XLSX workbook,
+         *     at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before it is sent).
+         */
+        get: operations["exportStaffXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -760,8 +787,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export the organization's visitors in a window with their status as CSV. */
+        /** Export the organization's visitors in a window with their status as CSV, streamed. */
         get: operations["exportVisitors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{id}/visitors.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the organization's visitors in a window with their status as an
+         *     XLSX workbook, at most `ANTOAN_XLSX_MAX_ROWS` rows (built whole before
+         *     it is sent).
+         */
+        get: operations["exportVisitorsXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1118,6 +1166,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/qr/revocations.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The revocation list of personal QR codes (public).
+         * @description An offline verifier downloads it with the JWKS and refuses to show green
+         *     for a code it revokes. The list changes when a correction removes a
+         *     record and when old entries fall off; `ETag` and `If-None-Match` spare
+         *     downloading an unchanged list again.
+         */
+        get: operations["getQrRevocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/qr/verify": {
         parameters: {
             query?: never;
@@ -1230,6 +1301,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The resident's visits and those of the people they declared for
+         *     ("khai hộ"), newest first, open ones included (residents).
+         * @description Only the resident and the people they declared for are ever listed. A
+         *     resident's own visits leave no ledger entry; a visit of someone they
+         *     declared for is a read of that person's data, in their ledger.
+         */
+        get: operations["listOwnVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/visits/{id}/check-out": {
         parameters: {
             query?: never;
@@ -1323,7 +1417,7 @@ export interface components {
             id: string;
             /**
              * @description `scan`, `person_lookup`, `health_records_read`, `status_read`, `qr_read`,
-             *     `visit_list`, `staff_list`, `contact_query` or `export`.
+             *     `visit_list`, `staff_list`, `contact_query`, `export` or `record_removal`.
              */
             kind: string;
             /** @description The organization on whose behalf the data was read. */
@@ -1574,8 +1668,13 @@ export interface components {
             id: string;
             /** @description `vaccination` or `recovery`. */
             kind: string;
+            /** @description The person's document number with its first six characters hidden. */
+            person_document_number_masked: string;
+            /** @description The person's name, as the ward office's queue shows it. */
+            person_full_name: string;
             person_id: string;
             recovery?: null | components["schemas"]["RecoveryCorrection"];
+            removed_record?: null | components["schemas"]["RemovedRecordView"];
             /** @description `national_portal` for vaccination data, `ward` for recovery status. */
             routed_to: string;
             /** @description `open`, `in_progress`, `resolved` or `rejected`. */
@@ -1815,7 +1914,7 @@ export interface components {
             organization_id: string;
         };
         /** @description A resident the import created. */
-        ImportedRow: {
+        ImportedResident: {
             /**
              * Format: int64
              * @description The line of the file, counting the header as line 1.
@@ -1888,6 +1987,21 @@ export interface components {
             tax_code: string;
             ward_code: string;
         };
+        /** @description A visit of the resident's, or of someone they declared for. */
+        OwnVisitView: {
+            /** @description The colour when they came in. */
+            colour: string;
+            /** @description How they came in: `staff_scan`, `manual` or `self_check_in`. */
+            method: string;
+            /** @description True while the visit counts as presence: it can be checked out of. */
+            open: boolean;
+            organization_name: string;
+            /** @description Whose visit it is. */
+            person_id: string;
+            reason: string;
+            reason_vi: string;
+            visit: components["schemas"]["VisitRangeView"];
+        };
         /** @description One page of a list. */
         Page_AccessEntryView: {
             items: {
@@ -1898,7 +2012,7 @@ export interface components {
                 id: string;
                 /**
                  * @description `scan`, `person_lookup`, `health_records_read`, `status_read`, `qr_read`,
-                 *     `visit_list`, `staff_list`, `contact_query` or `export`.
+                 *     `visit_list`, `staff_list`, `contact_query`, `export` or `record_removal`.
                  */
                 kind: string;
                 /** @description The organization on whose behalf the data was read. */
@@ -1960,8 +2074,13 @@ export interface components {
                 id: string;
                 /** @description `vaccination` or `recovery`. */
                 kind: string;
+                /** @description The person's document number with its first six characters hidden. */
+                person_document_number_masked: string;
+                /** @description The person's name, as the ward office's queue shows it. */
+                person_full_name: string;
                 person_id: string;
                 recovery?: null | components["schemas"]["RecoveryCorrection"];
+                removed_record?: null | components["schemas"]["RemovedRecordView"];
                 /** @description `national_portal` for vaccination data, `ward` for recovery status. */
                 routed_to: string;
                 /** @description `open`, `in_progress`, `resolved` or `rejected`. */
@@ -1990,6 +2109,25 @@ export interface components {
                 sector: string;
                 tax_code: string;
                 ward_code: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_OwnVisitView: {
+            items: {
+                /** @description The colour when they came in. */
+                colour: string;
+                /** @description How they came in: `staff_scan`, `manual` or `self_check_in`. */
+                method: string;
+                /** @description True while the visit counts as presence: it can be checked out of. */
+                open: boolean;
+                organization_name: string;
+                /** @description Whose visit it is. */
+                person_id: string;
+                reason: string;
+                reason_vi: string;
+                visit: components["schemas"]["VisitRangeView"];
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -2158,6 +2296,13 @@ export interface components {
              *     when it vouches for nothing (the holder is black).
              */
             green_until: string;
+            /**
+             * Format: date-time
+             * @description The issue instant the code carries: the start of the hour it was made
+             *     in, or the holder's latest revocation when that is later. A revocation
+             *     in `GET /qr/revocations.json` reaching past it revokes the code.
+             */
+            issued_at: string;
             /** @description The key that signed it (see `GET /qr/jwks.json`). */
             key_id: string;
             /** @description The text the QR holds, in the national six-field format. */
@@ -2222,6 +2367,12 @@ export interface components {
             account: components["schemas"]["AccountView"];
             person: components["schemas"]["PersonView"];
         };
+        /** @description A row the import refused, and why. */
+        RejectedResident: {
+            errors: components["schemas"]["FieldError"][];
+            /** Format: int64 */
+            line: number;
+        };
         /** @description One rejected row. */
         RejectedRow: {
             code: string;
@@ -2229,6 +2380,64 @@ export interface components {
             /** @description The line of the file the row starts on (the header is line 1). */
             line: number;
             message: string;
+        };
+        /**
+         * @description A dose or recovery a correction removed. It is kept, but no longer
+         *     counts for the status, health records, scans or exports.
+         */
+        RemovedRecordView: {
+            /** @description `vaccination` or `recovery`. */
+            kind: string;
+            recovery?: null | components["schemas"]["RecoveryView"];
+            /** Format: date-time */
+            removed_at: string;
+            /** @description The account that removed it. */
+            removed_by_account_id: string;
+            vaccination?: null | components["schemas"]["VaccinationView"];
+        };
+        ResidentImportReport: {
+            /** @description True when the created rows were committed. */
+            committed: boolean;
+            created: components["schemas"]["ImportedResident"][];
+            mode: string;
+            rejected: components["schemas"]["RejectedResident"][];
+        };
+        /** @description One person's revocation. */
+        RevocationEntry: {
+            /**
+             * Format: date-time
+             * @description The holder's codes issued before this instant are revoked: version 2
+             *     codes whose issue instant is earlier, and every version 1 code.
+             */
+            issued_before: string;
+            /**
+             * @description The first 16 bytes, in lower-case hex, of SHA-256 over the UTF-8 text
+             *     `antoan-qr-revocation-1|` followed by the holder's QID.
+             */
+            qid_hash: string;
+        };
+        /**
+         * @description The revocation list beside the JWKS: whose codes, issued before when, no
+         *     longer vouch for their holder. People are named by a hash of their QID,
+         *     never by name or number; `docs/national-qr-format.md` says what the list
+         *     reveals.
+         */
+        RevocationList: {
+            /** @description One entry per person, in the order of their hashes. */
+            entries: components["schemas"]["RevocationEntry"][];
+            /**
+             * Format: int64
+             * @description The longest window a code vouches for, in seconds
+             *     (`ANTOAN_QR_VALIDITY_DAYS`). An entry stays on the list until this
+             *     long after the instant it reaches, when every code it revokes has
+             *     expired anyway.
+             */
+            max_validity_seconds: number;
+            /**
+             * Format: int32
+             * @description The list's format: 1.
+             */
+            version: number;
         };
         RevokedLinksView: {
             /** @description How many live links stopped working. */
@@ -2274,7 +2483,12 @@ export interface components {
             replayed: boolean;
             /** Format: date-time */
             scanned_at: string;
-            /** @description `valid`, `masked` (a masked copy of our code), `foreign`, `absent` or `manual` (typed by hand). */
+            /**
+             * @description `valid`; `revoked` (our code, intact, but issued before a correction removed one of
+             *     the holder's records: the colour still comes from the current records, but ask for a
+             *     new code); `masked` (a masked copy of our code), `foreign`, `absent` or `manual`
+             *     (typed by hand).
+             */
             signature: string;
             visit_id: string;
         };
@@ -2385,6 +2599,15 @@ export interface components {
              *     (both of its dates must be given).
              */
             record_recovery?: boolean;
+            /**
+             * @description When resolving: the id of the person's wrongly recorded dose (for a
+             *     vaccination request) or recovery (for a recovery request) to remove.
+             *     The record is kept, marked removed with who, when and this request,
+             *     and no longer counts anywhere; the person's QR codes issued before
+             *     now are revoked. With `record_recovery`, the right recovery replaces
+             *     the wrong one in the same step.
+             */
+            remove_record_id?: string | null;
             /**
              * @description The new state: `in_progress`, `resolved` or `rejected`. Absent to
              *     add a note to the history without changing the state.
@@ -2501,18 +2724,26 @@ export interface components {
             green_from?: string | null;
             /** Format: date-time */
             green_until?: string | null;
+            /**
+             * Format: date-time
+             * @description For our valid or revoked codes of token version 2: when the code was issued.
+             */
+            issued_at?: string | null;
             /** @description True when the code itself hides parts of its values. */
             masked: boolean;
             /** @description What to tell the person at the gate, in English. */
             message: string;
             /**
              * @description For a valid signature: `green` inside the signed window, else `black`.
-             *     Absent when the code cannot vouch for itself: look the person up online.
+             *     Absent when the code cannot vouch for itself (revoked, or not verifiable): look the
+             *     person up online.
              */
             offline_colour?: string | null;
             /**
-             * @description `valid`, `invalid`, `masked` (a masked copy of our code, which cannot be checked),
-             *     `unknown_key`, `foreign` (another app's signature) or `absent`.
+             * @description `valid`; `revoked` (our signature, intact, but a correction removed one of the
+             *     holder's records after the code was issued, so it no longer vouches); `invalid`,
+             *     `masked` (a masked copy of our code, which cannot be checked), `unknown_key`,
+             *     `foreign` (another app's signature) or `absent`.
              */
             signature: string;
         };
@@ -4444,7 +4675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request is closed, or changed meanwhile */
+            /** @description The request is closed or changed meanwhile, or the record was already removed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6094,6 +6325,90 @@ export interface operations {
             };
         };
     };
+    exportStaffXlsx: {
+        parameters: {
+            query?: {
+                /** @description Only staff of this colour now: `green` or `black`. */
+                colour?: string;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per staff member, every cell text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad colour, or more staff than an XLSX file holds (`export_too_large`: use the CSV) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     unlinkStaff: {
         parameters: {
             query?: never;
@@ -6327,6 +6642,98 @@ export interface operations {
                 };
             };
             /** @description Bad window or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportVisitorsXlsx: {
+        parameters: {
+            query?: {
+                /** @description Start of the window (inclusive, RFC 3339); 24 hours before `until` when omitted. */
+                from?: string;
+                /** @description End of the window (exclusive, RFC 3339); now when omitted. */
+                until?: string;
+                /** @description Only this checkpoint's visits. */
+                checkpoint?: string;
+                /** @description Only visits whose colour at entry was this: `green` or `black`. */
+                colour?: string;
+                /** @description `staff` for the organization's staff only, `visitor` for everyone else. */
+                who?: string;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per visit, every cell text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not this organization's admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization or checkpoint visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad window or filter, or more visits than an XLSX file holds (`export_too_large`: narrow the filter or use the CSV) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8061,6 +8468,62 @@ export interface operations {
             };
         };
     };
+    getQrRevocations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the list the verifier holds; an unchanged list answers 304. */
+                "If-None-Match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The list */
+            200: {
+                headers: {
+                    /** @description `public, max-age=300` */
+                    "Cache-Control"?: string;
+                    /** @description Names this version of the list */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevocationList"];
+                };
+            };
+            /** @description The verifier's copy is current */
+            304: {
+                headers: {
+                    /** @description `public, max-age=300` */
+                    "Cache-Control"?: string;
+                    /** @description Names this version of the list */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The path or query parameters cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     verifyQr: {
         parameters: {
             query?: never;
@@ -8539,6 +9002,94 @@ export interface operations {
             };
         };
     };
+    listOwnVisits: {
+        parameters: {
+            query?: {
+                /** @description Only the visits of this person: the resident or someone they declared for. */
+                person_id?: string;
+                /**
+                 * @description Only visits at this checkpoint (the `checkpoint_id` that
+                 *     `GET /locations/{code}` names).
+                 */
+                checkpoint_id?: string;
+                /** @description `true` for only the visits still open, which can be checked out of. */
+                open?: boolean;
+                /** @description How many items to return, 1 to 200; 50 when omitted. */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of visits, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OwnVisitView"];
+                };
+            };
+            /** @description Bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a resident */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such person of the resident's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is out of reach; try again after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     checkOut: {
         parameters: {
             query?: never;
@@ -8787,7 +9338,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["ResidentImportReport"];
                 };
             };
             /** @description The path or query parameters cannot be read */

@@ -27,6 +27,14 @@ const OrganizationRegistrationForm = lazy(() =>
 );
 // Self-assessment (ui4).
 const AssessmentPage = lazy(() => import('./routes/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
+// Registration by SMS, the card its link opens, corrections and the ward's bulk work (ui5).
+const SmsRegistration = lazy(() => import('@/features/people/components/SmsRegistration').then((m) => ({ default: m.SmsRegistration })));
+const CardPage = lazy(() => import('@/features/people/components/CardPage').then((m) => ({ default: m.CardPage })));
+const PersonCorrectionsPage = lazy(() => import('./routes/CorrectionPages').then((m) => ({ default: m.PersonCorrectionsPage })));
+const CorrectionQueuePage = lazy(() => import('./routes/CorrectionPages').then((m) => ({ default: m.CorrectionQueuePage })));
+const CorrectionPage = lazy(() => import('./routes/CorrectionPages').then((m) => ({ default: m.CorrectionPage })));
+const WardImportPage = lazy(() => import('./routes/WardPages').then((m) => ({ default: m.WardImportPage })));
+const WardCardsPage = lazy(() => import('./routes/WardPages').then((m) => ({ default: m.WardCardsPage })));
 const ScannerPage = lazy(() => import('@/features/scanner/components/ScannerPage').then((m) => ({ default: m.ScannerPage })));
 
 export const homeOf: Record<Role, string> = {
@@ -96,12 +104,24 @@ function RegisterRoute({ organization }: { organization: boolean }) {
   );
 }
 
+function SmsRegisterRoute() {
+  const { t } = useI18n();
+  return (
+    <section className="narrow">
+      <h1>{t('sms.title')}</h1>
+      <p>{t('sms.intro')}</p>
+      <SmsRegistration />
+    </section>
+  );
+}
+
 function GuideRoute() {
   const current = useSession();
   return <Guide role={current?.account.role ?? null} />;
 }
 
 const officers: Role[] = ['ward_officer', 'city_admin', 'health_officer'];
+const wardOffice: Role[] = ['ward_officer', 'city_admin'];
 const organizationRoles: Role[] = ['organization_admin', 'city_admin', 'health_officer'];
 
 function Loading({ children }: { children: ReactNode }) {
@@ -117,6 +137,8 @@ export function AppRoutes() {
         <Route path="login" element={<LoginPage />} />
         <Route path="register" element={<RegisterRoute organization={false} />} />
         <Route path="register-organization" element={<RegisterRoute organization />} />
+        <Route path="register-sms" element={<SmsRegisterRoute />} />
+        <Route path="card" element={<CardPage />} />
         <Route path="guide" element={<GuideRoute />} />
         <Route path="check-in/:code" element={<CheckInRoute />} />
         <Route path="me" element={<RequireRole roles={['resident']}><MyInfo /></RequireRole>} />
@@ -129,7 +151,15 @@ export function AppRoutes() {
           path="people/:id/card"
           element={<RequireRole roles={['resident', ...officers]}><PurposeGate><Param render={(id) => <PrintCard personId={id} />} /></PurposeGate></RequireRole>}
         />
-        <Route path="ward" element={<RequireRole roles={['ward_officer', 'city_admin']}><WardHome /></RequireRole>} />
+        <Route
+          path="people/:id/corrections"
+          element={<RequireRole roles={['resident', ...wardOffice]}><Param render={(id) => <PersonCorrectionsPage personId={id} />} /></RequireRole>}
+        />
+        <Route path="ward" element={<RequireRole roles={wardOffice}><WardHome /></RequireRole>} />
+        <Route path="ward/import" element={<RequireRole roles={wardOffice}><WardImportPage /></RequireRole>} />
+        <Route path="ward/cards" element={<RequireRole roles={wardOffice}><WardCardsPage /></RequireRole>} />
+        <Route path="corrections" element={<RequireRole roles={wardOffice}><CorrectionQueuePage /></RequireRole>} />
+        <Route path="corrections/:id" element={<RequireRole roles={wardOffice}><Param render={(id) => <CorrectionPage id={id} />} /></RequireRole>} />
         <Route path="organization" element={<RequireRole roles={['organization_admin']}><OrganizationHome /></RequireRole>} />
         {/* Self-assessment (ui4). */}
         <Route path="organization/assessment" element={<RequireRole roles={['organization_admin']}><AssessmentPage /></RequireRole>} />

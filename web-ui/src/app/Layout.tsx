@@ -8,7 +8,12 @@ import { useSession, type Role } from '@/lib/session';
 
 const navigation: Record<Role, { to: string; label: MessageKey }[]> = {
   resident: [{ to: '/me', label: 'nav.myInfo' }],
-  ward_officer: [{ to: '/ward', label: 'nav.ward' }],
+  ward_officer: [
+    { to: '/ward', label: 'nav.ward' },
+    { to: '/ward/import', label: 'nav.import' },
+    { to: '/ward/cards', label: 'nav.cards' },
+    { to: '/corrections', label: 'nav.corrections' },
+  ],
   organization_admin: [
     { to: '/organization', label: 'nav.organization' },
     { to: '/scan', label: 'nav.scan' },
@@ -18,6 +23,7 @@ const navigation: Record<Role, { to: string; label: MessageKey }[]> = {
   city_admin: [
     { to: '/admin', label: 'nav.admin' },
     { to: '/ward', label: 'nav.ward' },
+    { to: '/corrections', label: 'nav.corrections' },
   ],
 };
 
@@ -42,7 +48,9 @@ export function Layout() {
             {current &&
               navigation[current.account.role].map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to}>{t(item.label)}</NavLink>
+                  <NavLink to={item.to} end>
+                    {t(item.label)}
+                  </NavLink>
                 </li>
               ))}
             <li>

@@ -1,5 +1,5 @@
 // A labelled form control with its error beside it, wired for screen readers.
-import type { InputHTMLAttributes, Ref, SelectHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { isMessageKey, useI18n } from '@/lib/i18n';
 
 interface Common {
@@ -23,15 +23,16 @@ function describedBy(id: string, error?: string, hint?: string): string | undefi
   return ids.length ? ids.join(' ') : undefined;
 }
 
-export function TextField({
+/** The label, hint and error around one control, which gets the ARIA wiring to pass on. */
+function Frame({
   id,
   label,
   error,
   hint,
-  ref,
-  ...input
-}: Common & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
+  control,
+}: Common & { control: (aria: { 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode }) {
   const text = useErrorText(error);
+  const describedByIds = describedBy(id, text, hint);
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -40,13 +41,10 @@ export function TextField({
           {hint}
         </p>
       )}
-      <input
-        id={id}
-        ref={ref}
-        aria-invalid={text ? true : undefined}
-        aria-describedby={describedBy(id, text, hint)}
-        {...input}
-      />
+      {control({
+        ...(text ? { 'aria-invalid': true as const } : {}),
+        ...(describedByIds ? { 'aria-describedby': describedByIds } : {}),
+      })}
       {text && (
         <p className="field-error" id={`${id}-error`}>
           {text}
@@ -54,6 +52,17 @@ export function TextField({
       )}
     </div>
   );
+}
+
+export function TextField({
+  id,
+  label,
+  error,
+  hint,
+  ref,
+  ...input
+}: Common & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
+  return <Frame id={id} label={label} error={error} hint={hint} control={(aria) => <input id={id} ref={ref} {...aria} {...input} />} />;
 }
 
 export function SelectField({
@@ -65,29 +74,28 @@ export function SelectField({
   children,
   ...select
 }: Common & SelectHTMLAttributes<HTMLSelectElement> & { ref?: Ref<HTMLSelectElement> }) {
-  const text = useErrorText(error);
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
+    <Frame
+      id={id}
+      label={label}
+      error={error}
+      hint={hint}
+      control={(aria) => (
+        <select id={id} ref={ref} {...aria} {...select}>
+          {children}
+        </select>
       )}
-      <select
-        id={id}
-        ref={ref}
-        aria-invalid={text ? true : undefined}
-        aria-describedby={describedBy(id, text, hint)}
-        {...select}
-      >
-        {children}
-      </select>
-      {text && (
-        <p className="field-error" id={`${id}-error`}>
-          {text}
-        </p>
-      )}
-    </div>
+    />
   );
+}
+
+export function TextAreaField({
+  id,
+  label,
+  error,
+  hint,
+  ref,
+  ...area
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
+  return <Frame id={id} label={label} error={error} hint={hint} control={(aria) => <textarea id={id} ref={ref} rows={3} {...aria} {...area} />} />;
 }

@@ -51,3 +51,10 @@ export const checkpoint: Schemas['CheckpointView'] = {
   max_stay_minutes: 240,
   created_at: '2021-10-01T00:00:00Z',
 };
+
+/** An RFC 9457 problem as the API answers one, with the failing fields if any. */
+export function problem(status: number, code: string, errors: Schemas['FieldError'][] = []): Schemas['Problem'] {
+  return { type: `/problems/${code}`, title: 'Problem', status, detail: `the API says ${code}`, code, errors };
+}
+
+export const wardList: Schemas['WardView'][] = [{ code: '26794', name: 'Phường Linh Xuân', district_code: '769' }];

@@ -1,5 +1,5 @@
-// "Thông tin của tôi": a resident's own QR, details and records, and the
-// people they declared for.
+// "Thông tin của tôi": a resident's own QR, details and records, the
+// people they declared for, and the places they (and those people) visited.
 import { Link } from 'react-router';
 import { useNavigate } from 'react-router';
 import { ErrorNotice } from '@/components/ErrorNotice';
@@ -8,6 +8,7 @@ import { DeclaredPeople } from '@/features/people/components/DeclaredPeople';
 import { HealthDeclarationForm } from '@/features/people/components/HealthDeclarationForm';
 import { HealthRecords } from '@/features/people/components/HealthRecords';
 import { IdentityDetails } from '@/features/people/components/IdentityDetails';
+import { MyVisits } from '@/features/people/components/MyVisits';
 import { PersonForm } from '@/features/people/components/PersonForm';
 import { PersonalQr } from '@/features/people/components/PersonalQr';
 import { usePerson } from '@/features/people/api/people';
@@ -33,6 +34,9 @@ export function MyInfo() {
         <Link className="button" to="/me/access-log">
           {t('ledger.open')}
         </Link>
+        <Link className="button" to={`/people/${personId}/corrections`}>
+          {t('correction.open')}
+        </Link>
       </p>
       <section aria-labelledby="me-details">
         <h2 id="me-details">{t('me.details')}</h2>
@@ -55,6 +59,10 @@ export function MyInfo() {
           <p>{t('declared.addIntro')}</p>
           <PersonForm onCreated={(created) => navigate(`/people/${created.id}`)} submitLabel={t('declared.submit')} />
         </details>
+      </section>
+      <section aria-labelledby="me-visits">
+        <h2 id="me-visits">{t('myVisits.title')}</h2>
+        <MyVisits />
       </section>
     </div>
   );

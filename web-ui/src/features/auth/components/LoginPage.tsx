@@ -73,6 +73,9 @@ export function LoginPage() {
           <Link to="/register">{t('register.link')}</Link>
         </li>
         <li>
+          <Link to="/register-sms">{t('sms.link')}</Link>
+        </li>
+        <li>
           <Link to="/register-organization">{t('registerOrg.link')}</Link>
         </li>
       </ul>

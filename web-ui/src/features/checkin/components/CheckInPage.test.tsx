@@ -25,10 +25,12 @@ const answer = {
   replayed: false,
 };
 const problem = (status: number, code: string) => ({ type: `/problems/${code}`, title: 'Error', status, detail: code, code });
+const noOpenVisits = http.get('/api/v1/visits', ({ response }) => response(200).json({ items: [], next_cursor: null }));
 
 test('a resident checks in with one button, sees place, time and colour, and checks out', async () => {
   const keys: unknown[] = [];
   server.use(
+    noOpenVisits,
     http.get('/api/v1/locations/{code}', ({ response }) => response(200).json(place)),
     http.post('/api/v1/locations/{code}/check-ins', async ({ params, request, response }) => {
       const body = await request.json();
@@ -70,6 +72,7 @@ test('a resident checks in a person they declared for, who is named on the confi
   const relative = { ...person, id: 'person-2', full_name: 'Trần Thị Bưởi', folded_name: 'TRAN THI BUOI', declared_on_behalf: true };
   const bodies: { person_id?: string | null }[] = [];
   server.use(
+    noOpenVisits,
     http.get('/api/v1/locations/{code}', ({ response }) => response(200).json(place)),
     http.get('/api/v1/people/{id}/declared', ({ params, response }) =>
       params.id === 'person-1' ? response(200).json([relative]) : response(404).json(problem(404, 'not_found')),
@@ -94,6 +97,7 @@ test('a resident checks in a person they declared for, who is named on the confi
 
 test('a replaced code refused at check-in is explained, and the button stays', async () => {
   server.use(
+    noOpenVisits,
     http.get('/api/v1/locations/{code}', ({ response }) => response(200).json(place)),
     http.post('/api/v1/locations/{code}/check-ins', ({ response }) => response(422).json(problem(422, 'location_code_replaced'))),
   );
@@ -107,6 +111,7 @@ test('a replaced code refused at check-in is explained, and the button stays', a
 
 test('a retried check-in says it was already recorded; a visit that already ended says so', async () => {
   server.use(
+    noOpenVisits,
     http.get('/api/v1/locations/{code}', ({ response }) => response(200).json(place)),
     http.post('/api/v1/locations/{code}/check-ins', ({ response }) => response(200).json({ ...answer, colour: 'black', replayed: true })),
     http.post('/api/v1/visits/{id}/check-out', ({ response }) => response(409).json(problem(409, 'visit_ended'))),
@@ -121,6 +126,81 @@ test('a retried check-in says it was already recorded; a visit that already ende
   await user.click(screen.getByRole('button', { name: 'Ra khỏi địa điểm' }));
   expect(await screen.findByRole('alert')).toHaveTextContent('Lượt vào này đã kết thúc');
   expect(screen.queryByRole('button', { name: 'Ra khỏi địa điểm' })).not.toBeInTheDocument();
+});
+
+test('after a reload, the open visit here is found again and checked out; then the page offers a new check-in', async () => {
+  const queries: URLSearchParams[] = [];
+  let open = true;
+  const found = {
+    person_id: 'person-1',
+    organization_name: 'Chợ Thủ Đức',
+    colour: 'green',
+    reason: 'dose 1 of Pfizer',
+    reason_vi: 'mũi 1 Pfizer',
+    method: 'self_check_in',
+    open: true,
+    visit,
+  };
+  server.use(
+    http.get('/api/v1/locations/{code}', ({ response }) => response(200).json(place)),
+    http.get('/api/v1/visits', ({ request, response }) => {
+      queries.push(new URL(request.url).searchParams);
+      return response(200).json({ items: open ? [found] : [], next_cursor: null });
+    }),
+    http.post('/api/v1/visits/{id}/check-out', ({ params, response }) => {
+      open = false;
+      return params.id === 'visit-1'
+        ? response(200).json({ ...visit, exited_at: '2021-10-20T03:05:00Z', exit_method: 'self_check_out' })
+        : response(404).json(problem(404, 'not_found'));
+    }),
+  );
+  const user = userEvent.setup();
+  logIn('resident');
+  renderPage(<CheckInPage code="LOC123" account={account('resident')} />);
+
+  const done = await screen.findByRole('status');
+  expect(done).toHaveTextContent('Đã khai báo vào');
+  expect(done).toHaveTextContent('NGUYEN VAN AN');
+  expect(done).toHaveTextContent('mũi 1 Pfizer');
+  expect(screen.getByTestId('entered-at')).toHaveTextContent('09:15');
+  expect(screen.queryByRole('button', { name: 'Vào Cổng chính' })).not.toBeInTheDocument();
+  expect(queries[0]?.get('checkpoint_id')).toBe('checkpoint-1');
+  expect(queries[0]?.get('open')).toBe('true');
+
+  await user.click(screen.getByRole('button', { name: 'Ra khỏi địa điểm' }));
+  expect(await screen.findByText('Đã ra')).toBeInTheDocument();
+  expect(screen.getByTestId('exited-at')).toHaveTextContent('10:05');
+  await user.click(screen.getByRole('button', { name: 'Khai báo vào lại' }));
+  expect(await screen.findByRole('button', { name: 'Vào Cổng chính' })).toBeEnabled();
+  expect(screen.queryByRole('status')).not.toBeInTheDocument();
+});
+
+test('an open visit found here can be set aside to check someone else in', async () => {
+  const relative = { ...person, id: 'person-2', full_name: 'Trần Thị Bưởi', folded_name: 'TRAN THI BUOI', declared_on_behalf: true };
+  const grandmothers = {
+    person_id: 'person-2',
+    organization_name: 'Chợ Thủ Đức',
+    colour: 'black',
+    reason: 'no dose recorded',
+    reason_vi: 'chưa có mũi tiêm',
+    method: 'self_check_in',
+    open: true,
+    visit: { ...visit, folded_name: 'TRAN THI BUOI' },
+  };
+  server.use(
+    http.get('/api/v1/locations/{code}', ({ response }) => response(200).json(place)),
+    http.get('/api/v1/people/{id}/declared', ({ response }) => response(200).json([relative])),
+    http.get('/api/v1/visits', ({ response }) => response(200).json({ items: [grandmothers], next_cursor: null })),
+  );
+  const user = userEvent.setup();
+  logIn('resident', { person_id: 'person-1' });
+  renderPage(<CheckInPage code="LOC123" account={account('resident', { person_id: 'person-1' })} />);
+  const done = await screen.findByRole('status');
+  expect(done).toHaveTextContent('TRAN THI BUOI');
+  expect(done).toHaveAttribute('data-colour', 'black');
+  await user.click(screen.getByRole('button', { name: 'Khai báo vào cho người khác' }));
+  expect(await screen.findByRole('radio', { name: 'Tôi' })).toBeChecked();
+  expect(screen.getByRole('button', { name: 'Vào Cổng chính' })).toBeEnabled();
 });
 
 test('sends a visitor who is not logged in to log in and back, and still mentions the QR for staff', async () => {

@@ -1,12 +1,11 @@
 // The page a location QR opens: which organization and area the poster
 // belongs to, whether the code is still in force, and for a logged-in
 // resident one button that checks in, the confirmation with the place, the
-// time and the colour the API decided, and the button that checks out.
-//
-// Limitation: the open visit lives only in this page's memory, because the
-// API lists no visits to the resident; after a reload the page offers the
-// check-in button again, and the earlier visit closes at the checkpoint's
-// maximum stay or when the staff scan the resident out.
+// time and the colour the API decided, and the button that checks out. A
+// visit still open here (the resident's or a relative's, from before a
+// reload or a staff scan) is found again from the API, so it can be checked
+// out after the page was closed.
+import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiProblem } from '@/api/problem';
@@ -15,7 +14,16 @@ import { colourLabel } from '@/components/Status';
 import { useI18n } from '@/lib/i18n';
 import { newIdempotencyKey } from '@/lib/ids';
 import type { Account } from '@/lib/session';
-import { useCheckIn, useCheckOut, useDeclaredForCheckIn, type CheckIn, type VisitRange } from '../api/checkin';
+import {
+  openVisitsKey,
+  useCheckIn,
+  useCheckOut,
+  useDeclaredForCheckIn,
+  useOpenVisitsHere,
+  type CheckIn,
+  type OwnVisit,
+  type VisitRange,
+} from '../api/checkin';
 import { useLocationCode } from '../api/location';
 
 type T = ReturnType<typeof useI18n>['t'];
@@ -74,17 +82,57 @@ function Confirmation({ answer, ended }: { answer: CheckIn; ended: VisitRange | 
   );
 }
 
-function ResidentCheckIn({ code, placeName, account }: { code: string; placeName: string; account: Account }) {
+/** An open visit found here, shown as the answer of its check-in. */
+function asCheckIn(found: OwnVisit): CheckIn {
+  return {
+    visit: found.visit,
+    organization_name: found.organization_name,
+    colour: found.colour,
+    reason: found.reason,
+    reason_vi: found.reason_vi,
+    replayed: false,
+  };
+}
+
+function ResidentCheckIn({
+  code,
+  checkpointId,
+  placeName,
+  account,
+}: {
+  code: string;
+  checkpointId: string;
+  placeName: string;
+  account: Account;
+}) {
   const { t } = useI18n();
+  const queryClient = useQueryClient();
   const key = useRef(newIdempotencyKey());
   const declared = useDeclaredForCheckIn(account.person_id);
+  const openHere = useOpenVisitsHere(checkpointId);
   const [personId, setPersonId] = useState<string | null>(null);
   const checkIn = useCheckIn(code);
   const checkOut = useCheckOut();
   const [ended, setEnded] = useState<VisitRange | null>(null);
   const [endedElsewhere, setEndedElsewhere] = useState(false);
+  // Visits this page is done with: checked out here, or set aside to check
+  // someone else in.
+  const [dismissed, setDismissed] = useState<string[]>([]);
 
-  const answer = checkIn.data;
+  const found = openHere.data?.items.find((item) => !dismissed.includes(item.visit.visit_id));
+  const answer = checkIn.data ?? (found ? asCheckIn(found) : undefined);
+  const startOver = () => {
+    if (answer) setDismissed([...dismissed, answer.visit.visit_id]);
+    key.current = newIdempotencyKey();
+    setEnded(null);
+    setEndedElsewhere(false);
+    checkOut.reset();
+    checkIn.reset();
+    void queryClient.invalidateQueries({ queryKey: openVisitsKey(checkpointId) });
+  };
+
+  // Until the open visits are known, a second check-in would be a guess.
+  if (openHere.isPending) return <p aria-busy="true">{t('common.loading')}</p>;
   if (!answer) {
     return (
       <>
@@ -169,17 +217,16 @@ function ResidentCheckIn({ code, placeName, account }: { code: string; placeName
         <button
           type="button"
           className="primary"
-          onClick={() => {
-            key.current = newIdempotencyKey();
-            setEnded(null);
-            setEndedElsewhere(false);
-            checkOut.reset();
-            checkIn.reset();
-          }}
+          onClick={startOver}
         >
           {t('checkin.again')}
         </button>
       )}
+      {open && !checkIn.data ? (
+        <button type="button" onClick={startOver}>
+          {t('checkin.someoneElse')}
+        </button>
+      ) : null}
     </>
   );
 }
@@ -212,7 +259,7 @@ export function CheckInPage({ code, account }: { code: string; account: Account 
           {t('checkin.replaced')}
         </p>
       ) : account?.role === 'resident' ? (
-        <ResidentCheckIn code={code} placeName={place.checkpoint_name} account={account} />
+        <ResidentCheckIn code={code} checkpointId={place.checkpoint_id} placeName={place.checkpoint_name} account={account} />
       ) : account ? (
         <p className="notice">{t('checkin.residentsOnly')}</p>
       ) : (

@@ -3,6 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '@/api/client';
 import { unwrap } from '@/api/problem';
+import { saveBlob } from '@/lib/download';
 import { purposeHeader } from '@/lib/purpose';
 import { session } from '@/lib/session';
 
@@ -226,48 +227,39 @@ export function useUnlinkStaff(organizationId: string) {
   });
 }
 
-/** Saves a blob under `name` through a temporary link. */
-function saveBlob(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken the file once the click returns.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+/** A list's download: CSV (streamed) or XLSX (built whole, so bounded in rows). */
+export type ExportFormat = 'csv' | 'xlsx';
 
 /**
- * Downloads the visitor list as CSV through the API with the access token
- * (a plain link could not carry it); the API streams every page of the window.
+ * Downloads the visitor list as CSV or XLSX through the API with the access
+ * token (a plain link could not carry it); the API sends every page of the
+ * window.
  */
 export function useExportVisitors(organizationId: string) {
   return useMutation({
-    mutationFn: async (filter: VisitorFilter) => {
+    mutationFn: async ({ filter, format }: { filter: VisitorFilter; format: ExportFormat }) => {
+      const params = { path: { id: organizationId }, query: visitorQuery(filter) };
       const blob = unwrap(
-        await api.GET('/api/v1/organizations/{id}/visitors.csv', {
-          params: { path: { id: organizationId }, query: visitorQuery(filter) },
-          parseAs: 'blob',
-        }),
+        format === 'csv'
+          ? await api.GET('/api/v1/organizations/{id}/visitors.csv', { params, parseAs: 'blob' })
+          : await api.GET('/api/v1/organizations/{id}/visitors.xlsx', { params, parseAs: 'blob' }),
       );
-      saveBlob(blob, 'visitors.csv');
+      saveBlob(blob, `visitors.${format}`);
     },
   });
 }
 
-/** Downloads the staff list as CSV, as the visitor list above. */
+/** Downloads the staff list as CSV or XLSX, as the visitor list above. */
 export function useExportStaff(organizationId: string) {
   return useMutation({
-    mutationFn: async (colour: string) => {
+    mutationFn: async ({ colour, format }: { colour: string; format: ExportFormat }) => {
+      const params = { path: { id: organizationId }, query: { colour: colour || undefined } };
       const blob = unwrap(
-        await api.GET('/api/v1/organizations/{id}/staff.csv', {
-          params: { path: { id: organizationId }, query: { colour: colour || undefined } },
-          parseAs: 'blob',
-        }),
+        format === 'csv'
+          ? await api.GET('/api/v1/organizations/{id}/staff.csv', { params, parseAs: 'blob' })
+          : await api.GET('/api/v1/organizations/{id}/staff.xlsx', { params, parseAs: 'blob' }),
       );
-      saveBlob(blob, 'staff.csv');
+      saveBlob(blob, `staff.${format}`);
     },
   });
 }

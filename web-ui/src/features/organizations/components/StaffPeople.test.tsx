@@ -69,3 +69,27 @@ test('links staff by document number, with the API’s refusal beside the field,
   expect(within(row).getByText(/^PCR âm tính/)).toBeInTheDocument();
   expect(within(row).getByText('Chưa có.')).toBeInTheDocument();
 });
+
+test('a staff list too long for an Excel file says to narrow the filter or take the CSV', async () => {
+  const colours: (string | null)[] = [];
+  server.use(
+    http.get('/api/v1/organizations/{id}/staff', ({ response }) => response(200).json({ items: [person] })),
+    http.get('/api/v1/organizations/{id}/staff.xlsx', ({ request, response }) => {
+      colours.push(new URL(request.url).searchParams.get('colour'));
+      return response(422).json({
+        type: 'about:blank',
+        title: 'Unprocessable',
+        status: 422,
+        code: 'export_too_large',
+        detail: 'This list has 60000 rows; an XLSX file holds at most 50000.',
+      });
+    }),
+  );
+  logIn('organization_admin', { organization_id: 'org-1' });
+  renderPage(<StaffPeople organizationId="org-1" canLink />);
+  await screen.findByText('Nguyễn Văn An');
+  await userEvent.selectOptions(screen.getByLabelText('Màu hiện nay'), 'green');
+  await userEvent.click(screen.getByRole('button', { name: 'Tải danh sách nhân viên (Excel)' }));
+  expect(await screen.findByRole('alert')).toHaveTextContent('Danh sách quá dài cho một tệp Excel.');
+  expect(colours).toEqual(['green']);
+});

@@ -9,6 +9,7 @@ import { SelectField, TextField } from '@/components/Field';
 import { showFieldErrors } from '@/lib/forms';
 import { useI18n } from '@/lib/i18n';
 import { useExportStaff, useLinkStaff, useStaffPeople, useUnlinkStaff } from '../api/organizations';
+import { ExportError } from './ExportError';
 import { ColourCell, DeclarationCell, TestCell, VaccinationCell } from './HealthCells';
 
 const schema = z.object({
@@ -52,7 +53,7 @@ export function StaffPeople({ organizationId, canLink }: { organizationId: strin
   const [cursors, setCursors] = useState<string[]>([]);
   const staff = useStaffPeople(organizationId, colour, cursors.at(-1));
   const unlink = useUnlinkStaff(organizationId);
-  const exportCsv = useExportStaff(organizationId);
+  const exportList = useExportStaff(organizationId);
   return (
     <>
       <div className="filters">
@@ -71,11 +72,15 @@ export function StaffPeople({ organizationId, canLink }: { organizationId: strin
         </SelectField>
       </div>
       <p className="actions">
-        <button type="button" disabled={exportCsv.isPending} onClick={() => exportCsv.mutate(colour)}>
+        <button type="button" disabled={exportList.isPending} onClick={() => exportList.mutate({ colour, format: 'csv' })}>
           {t('lists.exportStaff')}
         </button>
+        <button type="button" disabled={exportList.isPending} onClick={() => exportList.mutate({ colour, format: 'xlsx' })}>
+          {t('lists.exportStaffXlsx')}
+        </button>
       </p>
-      <ErrorNotice error={staff.error ?? unlink.error ?? exportCsv.error} />
+      <ExportError error={exportList.error} />
+      <ErrorNotice error={staff.error ?? unlink.error} />
       {staff.data?.items.length === 0 && <p className="empty">{t('lists.noStaff')}</p>}
       {staff.data && staff.data.items.length > 0 && (
         <div className="table-wrap">

@@ -1,12 +1,13 @@
 // Who came in and how they stand now: an organization's visits by
 // checkpoint, time window, colour at entry and staff or visitor, each row
 // with the person's colour, vaccination, latest test and latest
-// declaration; the same filter exported as CSV.
+// declaration; the same filter exported as CSV or XLSX.
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '@/components/ErrorNotice';
 import { StatusBadge } from '@/components/Status';
 import { useI18n } from '@/lib/i18n';
 import { useCheckpoints, useExportVisitors, useVisitors, type VisitorFilter } from '../api/organizations';
+import { ExportError } from './ExportError';
 import { ColourCell, DeclarationCell, TestCell, VaccinationCell } from './HealthCells';
 
 /** A `datetime-local` value (the browser's clock) for an instant. */
@@ -43,7 +44,7 @@ export function Visitors({ organizationId }: { organizationId: string }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const [windowError, setWindowError] = useState(false);
   const visitors = useVisitors(organizationId, filter, cursors.at(-1));
-  const exportCsv = useExportVisitors(organizationId);
+  const exportList = useExportVisitors(organizationId);
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -110,11 +111,15 @@ export function Visitors({ organizationId }: { organizationId: string }) {
         </button>
       </form>
       <p className="actions">
-        <button type="button" disabled={exportCsv.isPending} onClick={() => exportCsv.mutate(filter)}>
+        <button type="button" disabled={exportList.isPending} onClick={() => exportList.mutate({ filter, format: 'csv' })}>
           {t('lists.exportVisitors')}
         </button>
+        <button type="button" disabled={exportList.isPending} onClick={() => exportList.mutate({ filter, format: 'xlsx' })}>
+          {t('lists.exportVisitorsXlsx')}
+        </button>
       </p>
-      <ErrorNotice error={visitors.error ?? exportCsv.error} />
+      <ExportError error={exportList.error} />
+      <ErrorNotice error={visitors.error} />
       {visitors.data?.items.length === 0 && <p className="empty">{t('visits.none')}</p>}
       {visitors.data && visitors.data.items.length > 0 && (
         <div className="table-wrap">

@@ -1,7 +1,9 @@
 // "Ai đã xem thông tin của tôi": a person's access ledger, newest first, each
-// read with when (Ho Chi Minh City's clock), what, who and why.
+// read with when (Ho Chi Minh City's clock), what, who and why. The person
+// reads it, and so do their ward office and whoever declared for them.
 import { useState } from 'react';
 import { ErrorNotice } from '@/components/ErrorNotice';
+import { Pager } from '@/components/Pager';
 import { isMessageKey, useI18n } from '@/lib/i18n';
 import { useAccessLog, type AccessEntry } from '../api/people';
 
@@ -31,36 +33,25 @@ function Entry({ entry }: { entry: AccessEntry }) {
   );
 }
 
-export function AccessLog({ personId }: { personId: string }) {
+/** `own` when the person reads their own ledger; otherwise their ward office or the resident who declared for them does. */
+export function AccessLog({ personId, own = true }: { personId: string; own?: boolean }) {
   const { t } = useI18n();
   const [cursors, setCursors] = useState<string[]>([]);
   const log = useAccessLog(personId, cursors.at(-1));
-  const next = log.data?.next_cursor;
 
   return (
     <>
       <ErrorNotice error={log.error} />
       {!log.data && !log.error && <p aria-busy="true">{t('common.loading')}</p>}
-      {log.data?.items.length === 0 && <p className="empty">{t('ledger.none')}</p>}
+      {log.data?.items.length === 0 && <p className="empty">{own ? t('ledger.none') : t('ledger.noneOther')}</p>}
       {log.data && log.data.items.length > 0 && (
-        <ol className="ledger" aria-label={t('ledger.title')}>
+        <ol className="ledger" aria-label={own ? t('ledger.title') : t('ledger.titleOther')}>
           {log.data.items.map((entry) => (
             <Entry key={entry.id} entry={entry} />
           ))}
         </ol>
       )}
-      <p className="actions">
-        {cursors.length > 0 && (
-          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
-            {t('common.previous')}
-          </button>
-        )}
-        {next && (
-          <button type="button" onClick={() => setCursors([...cursors, next])}>
-            {t('common.next')}
-          </button>
-        )}
-      </p>
+      <Pager cursors={cursors} next={log.data?.next_cursor} onChange={setCursors} />
     </>
   );
 }

@@ -14,9 +14,11 @@ interface Props {
   wards: Schemas['WardView'][] | undefined;
   /** A ward officer's ward: fixed. */
   wardCode?: string | null | undefined;
+  /** The phone receives a code by SMS: required, and the hint says why. */
+  phoneRequired?: boolean;
 }
 
-export function PersonFieldset({ register, errors, wards, wardCode }: Props) {
+export function PersonFieldset({ register, errors, wards, wardCode, phoneRequired = false }: Props) {
   const { t } = useI18n();
   return (
     <>
@@ -71,7 +73,7 @@ export function PersonFieldset({ register, errors, wards, wardCode }: Props) {
         id="phone"
         type="tel"
         label={t('person.phone')}
-        hint={t('common.optional')}
+        hint={phoneRequired ? t('sms.phoneHint') : t('common.optional')}
         error={errors.phone}
         {...register('phone')}
       />

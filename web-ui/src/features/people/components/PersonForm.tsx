@@ -8,7 +8,7 @@ import { showFieldErrors } from '@/lib/forms';
 import { useI18n } from '@/lib/i18n';
 import { useCreatePerson, useWards, type Person } from '../api/people';
 import { PersonFieldset } from './PersonFieldset';
-import { personFields, personSchema, type PersonForm as Form } from './personSchema';
+import { emptyPerson, personFields, personSchema, toPersonInput, type PersonForm as Form } from './personSchema';
 
 interface Props {
   /** A ward officer's ward: fixed. Without it the person picks a ward. */
@@ -23,36 +23,19 @@ export function PersonForm({ wardCode, onCreated, submitLabel }: Props) {
   const create = useCreatePerson();
   const form = useForm<Form>({
     resolver: zodResolver(personSchema),
-    defaultValues: {
-      document_kind: 'cccd',
-      document_number: '',
-      full_name: '',
-      birth_date: '',
-      gender: 'unknown',
-      ward_code: wardCode ?? '',
-      phone: '',
-      address: '',
-    },
+    defaultValues: emptyPerson(wardCode ?? ''),
   });
   const errors = form.formState.errors;
   const submit = form.handleSubmit((values) => {
-    create.mutate(
-      {
-        ...values,
-        document_number: values.document_number.replace(/\s/g, ''),
-        phone: values.phone || null,
-        address: values.address || null,
+    create.mutate(toPersonInput(values), {
+      onSuccess: (person) => {
+        form.reset();
+        onCreated(person);
       },
-      {
-        onSuccess: (person) => {
-          form.reset();
-          onCreated(person);
-        },
-        onError: (error) => {
-          showFieldErrors(error, form.setError, personFields);
-        },
+      onError: (error) => {
+        showFieldErrors(error, form.setError, personFields);
       },
-    );
+    });
   });
   const unmatched = create.error && !Object.keys(errors).length ? create.error : null;
 

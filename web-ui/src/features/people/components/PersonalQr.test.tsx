@@ -25,6 +25,7 @@ test('shows the QR in its colour with the reason, in either language', async () 
       return response(200).json({
         payload: '079090000101|NGUYEN VAN AN|1990-04-12|0|790000000000000001|<1<<0909000101<sig',
         key_id: 'k1',
+        issued_at: '2021-10-16T03:00:00Z',
         green_from: '2021-10-15T00:00:00Z',
         green_until: '2022-04-13T00:00:00Z',
         status: { ...greenStatus, valid_until: '2022-03-30T17:00:00Z' },

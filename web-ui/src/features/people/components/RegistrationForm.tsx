@@ -10,7 +10,7 @@ import { showFieldErrors } from '@/lib/forms';
 import { useI18n } from '@/lib/i18n';
 import { useRegister, useWards } from '../api/people';
 import { PersonFieldset } from './PersonFieldset';
-import { personFields, personSchema } from './personSchema';
+import { emptyPerson, personFields, personSchema, toPersonInput } from './personSchema';
 
 const schema = z.object({
   username: z
@@ -31,16 +31,7 @@ export function RegistrationForm({ onRegistered }: { onRegistered: () => void })
     defaultValues: {
       username: '',
       password: '',
-      person: {
-        document_kind: 'cccd',
-        document_number: '',
-        full_name: '',
-        birth_date: '',
-        gender: 'unknown',
-        ward_code: '',
-        phone: '',
-        address: '',
-      },
+      person: emptyPerson(),
     },
   });
   const errors = form.formState.errors;
@@ -49,12 +40,7 @@ export function RegistrationForm({ onRegistered }: { onRegistered: () => void })
       {
         username,
         password,
-        person: {
-          ...person,
-          document_number: person.document_number.replace(/\s/g, ''),
-          phone: person.phone || null,
-          address: person.address || null,
-        },
+        person: toPersonInput(person),
       },
       {
         onSuccess: onRegistered,

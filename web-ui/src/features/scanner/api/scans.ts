@@ -16,6 +16,11 @@ export async function fetchQrKeys(): Promise<Schemas['Jwk'][]> {
   return unwrap(await api.GET('/api/v1/qr/jwks.json')).keys;
 }
 
+/** The revocation list beside the keys (public): whose codes, issued before when, no longer vouch. */
+export async function fetchQrRevocations(): Promise<Schemas['RevocationEntry'][]> {
+  return unwrap(await api.GET('/api/v1/qr/revocations.json')).entries;
+}
+
 export function useScanCheckpoints(organizationId: string | null | undefined) {
   return useQuery({
     // The same key as the organization pages use, so the list is shared.

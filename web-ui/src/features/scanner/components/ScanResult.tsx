@@ -1,5 +1,6 @@
 // The guard's answer, full screen: green or black with the folded name,
-// the masked number and the reason; or that the scan was queued offline,
+// the masked number and the reason; or that the scan was queued offline
+// (with the colour a signed code vouches for, or that its code was revoked),
 // or why it was refused. It never blocks the next scan: the camera and the
 // USB scanner's field stay live underneath, and a new scan replaces it.
 import { useEffect } from 'react';
@@ -12,6 +13,20 @@ export type Outcome =
   /** Sent later; a signed code's own verdict when it has one. */
   | { kind: 'queued'; verdict: OfflineVerdict | null }
   | { kind: 'refused'; message: string };
+
+/** What the guard reads under an online answer whose code was not simply valid. */
+function signatureNote(signature: string) {
+  switch (signature) {
+    case 'manual':
+      return 'scanner.signature.manual';
+    case 'masked':
+      return 'scanner.signature.masked';
+    case 'revoked':
+      return 'scanner.signature.revoked';
+    default:
+      return 'scanner.signature.unsigned';
+  }
+}
 
 interface Props {
   outcome: Outcome;
@@ -41,9 +56,22 @@ export function ScanResult({ outcome, onDismiss }: Props) {
         <p className="result-name">{answer.folded_name}</p>
         <p className="result-document">{answer.document_masked}</p>
         <p className="result-reason">{reason(answer)}</p>
-        {answer.signature !== 'valid' && <p className="result-note">{t(`scanner.signature.${answer.signature === 'manual' ? 'manual' : answer.signature === 'masked' ? 'masked' : 'unsigned'}`)}</p>}
+        {answer.signature !== 'valid' && <p className="result-note">{t(signatureNote(answer.signature))}</p>}
         {!answer.person_known && <p className="result-note">{t('scanner.unknownPerson')}</p>}
         {answer.replayed && <p className="result-note">{t('scanner.replayed')}</p>}
+      </>
+    );
+  } else if (outcome.kind === 'queued' && outcome.verdict?.colour === 'revoked') {
+    // Never green: the code predates a correction of its holder's records.
+    const { verdict } = outcome;
+    className = 'scan-result result-offline result-revoked';
+    body = (
+      <>
+        <p className="result-colour">{t('scanner.revoked')}</p>
+        <p className="result-name">{verdict.foldedName}</p>
+        <p className="result-document">{verdict.documentMasked}</p>
+        <p className="result-reason">{t('scanner.revokedOffline')}</p>
+        <p className="result-note">{t('scanner.queuedNote')}</p>
       </>
     );
   } else if (outcome.kind === 'queued' && outcome.verdict) {

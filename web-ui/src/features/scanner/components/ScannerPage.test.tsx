@@ -1,16 +1,19 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse } from 'msw';
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { checkpoint, greenScan } from '@/test/fixtures';
 import { logIn, renderPage } from '@/test/render';
 import { http, server } from '@/test/server';
+import type { RevocationEntry } from '../offline';
 import { scanQueue } from '../queue';
+import { vector, vectorKey, vectorRevocation } from '../vectors';
 import { ScannerPage } from './ScannerPage';
 
 const checkpoints = [
   http.get('/api/v1/organizations/{id}/checkpoints', ({ response }) => response(200).json([checkpoint])),
   http.get('/api/v1/qr/jwks.json', ({ response }) => response(200).json({ keys: [] })),
+  http.get('/api/v1/qr/revocations.json', ({ response }) => response(200).json({ version: 1, max_validity_seconds: 604800, entries: [] })),
 ];
 
 function staff() {
@@ -115,4 +118,60 @@ test('offline scans are queued and replayed with the same idempotency key when t
   expect(received[0]?.idempotency_key).toBe(queued?.body.idempotency_key);
   expect(received[0]?.scanned_at).toBe(queued?.body.scanned_at);
   expect(scanQueue.get().pending).toHaveLength(0);
+});
+
+/** A scan of the documented version 2 code on 2021-10-19, offline, with the saved list `entries`. */
+async function scanOffline(entries: RevocationEntry[]) {
+  vi.useFakeTimers({ now: new Date('2021-10-19T00:00:00Z'), toFake: ['Date'] });
+  server.use(
+    http.get('/api/v1/organizations/{id}/checkpoints', ({ response }) => response(200).json([checkpoint])),
+    http.get('/api/v1/qr/jwks.json', ({ response }) => response(200).json({ keys: [vectorKey] })),
+    http.get('/api/v1/qr/revocations.json', ({ response }) => response(200).json({ version: 1, max_validity_seconds: 604800, entries })),
+    http.post('/api/v1/checkpoints/{id}/scans', () => HttpResponse.error()),
+  );
+  renderPage(<ScannerPage account={staff()} />);
+  // The keys and the list are saved while the page is online.
+  await waitFor(() => expect(localStorage.getItem('antoan.qrRevocations')).toBe(JSON.stringify(entries)));
+  await waitFor(() => expect(localStorage.getItem('antoan.qrKeys')).toContain(vectorKey.kid));
+  await userEvent.type(screen.getByLabelText('Mã quét'), `${vector}{Enter}`);
+  return screen.findByTestId('scan-result');
+}
+
+test('offline, a signed code shows the colour it vouches for', async () => {
+  try {
+    const answer = await scanOffline([]);
+    expect(answer).toHaveClass('result-offline', 'result-green');
+    expect(answer).toHaveTextContent('NGUYEN VAN DOAN');
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test('offline, a code the saved list revokes is not green and the screen says why', async () => {
+  try {
+    const queued = scanQueue.get().pending.length;
+    const answer = await scanOffline([vectorRevocation]);
+    expect(answer).toHaveClass('result-revoked');
+    expect(answer).not.toHaveClass('result-green');
+    expect(answer).toHaveTextContent('ĐÃ THU HỒI');
+    expect(answer).not.toHaveTextContent('XANH');
+    expect(answer).toHaveTextContent('NGUYEN VAN DOAN');
+    expect(answer).toHaveTextContent('hồ sơ tiêm chủng hoặc khỏi bệnh của người này đã được sửa sau khi cấp mã');
+    // Kept for the server, which decides from the records now once it answers.
+    expect(scanQueue.get().pending).toHaveLength(queued + 1);
+  } finally {
+    vi.useRealTimers();
+  }
+});
+
+test('online, a revoked code’s answer says that it was revoked', async () => {
+  server.use(
+    ...checkpoints,
+    http.post('/api/v1/checkpoints/{id}/scans', ({ response }) => response(201).json({ ...greenScan, signature: 'revoked' })),
+  );
+  renderPage(<ScannerPage account={staff()} />);
+  await userEvent.type(screen.getByLabelText('Mã quét'), `${vector}{Enter}`);
+  const answer = await screen.findByTestId('scan-result');
+  expect(answer).toHaveClass('result-green');
+  expect(answer).toHaveTextContent('Mã này đã bị thu hồi vì hồ sơ của người này được sửa sau khi cấp mã');
 });

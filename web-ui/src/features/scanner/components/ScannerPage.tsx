@@ -8,8 +8,8 @@ import { errorText } from '@/components/ErrorNotice';
 import { useI18n } from '@/lib/i18n';
 import { newIdempotencyKey } from '@/lib/ids';
 import type { Account } from '@/lib/session';
-import { fetchQrKeys, sendScan, useScanCheckpoints, type ScanRequest } from '../api/scans';
-import { saveKeys, savedKeys, verifyOffline } from '../offline';
+import { fetchQrKeys, fetchQrRevocations, sendScan, useScanCheckpoints, type ScanRequest } from '../api/scans';
+import { saveKeys, saveRevocations, savedKeys, savedRevocations, verifyOffline } from '../offline';
 import { replayQueue, scanQueue, useScanQueue } from '../queue';
 import { Camera } from './Camera';
 import { ScanResult, type Outcome } from './ScanResult';
@@ -21,6 +21,40 @@ const SAME_CODE_PAUSE_MS = 4000;
 const ANSWER_MS = 6000;
 /** How often a non-empty queue is retried while the browser believes it is online. */
 const RETRY_MS = 20_000;
+/** How often the keys and the revocation list are fetched again: the list's own max-age. */
+const REFRESH_KEYS_MS = 300_000;
+
+/**
+ * The public keys and the revocation list, kept for deciding signed codes
+ * while offline. What cannot be fetched leaves the copy saved last in place.
+ */
+function refreshOfflineChecks() {
+  fetchQrKeys()
+    .then(saveKeys)
+    .catch(() => undefined);
+  fetchQrRevocations()
+    .then(saveRevocations)
+    .catch(() => undefined);
+}
+
+/**
+ * Runs `task` now, when the browser comes back online, and every `everyMs`
+ * while it believes it is online: the queue is replayed, and the keys and
+ * the revocation list are refreshed on a page that stays open for hours.
+ */
+function useWhileOnline(task: () => void, everyMs: number) {
+  useEffect(() => {
+    task();
+    window.addEventListener('online', task);
+    const timer = window.setInterval(() => {
+      if (navigator.onLine) task();
+    }, everyMs);
+    return () => {
+      window.removeEventListener('online', task);
+      window.clearInterval(timer);
+    };
+  }, [task, everyMs]);
+}
 
 function CheckpointPicker({ account, value, onChange }: { account: Account; value: string; onChange: (id: string) => void }) {
   const { t } = useI18n();
@@ -65,24 +99,8 @@ export function ScannerPage({ account }: { account: Account }) {
     if (scanQueue.get().pending.length > 0) void replayQueue(sendScan);
   }, []);
 
-  useEffect(() => {
-    // The public keys, kept for deciding signed codes while offline.
-    fetchQrKeys()
-      .then(saveKeys)
-      .catch(() => undefined);
-  }, []);
-
-  useEffect(() => {
-    replay();
-    window.addEventListener('online', replay);
-    const timer = window.setInterval(() => {
-      if (navigator.onLine) replay();
-    }, RETRY_MS);
-    return () => {
-      window.removeEventListener('online', replay);
-      window.clearInterval(timer);
-    };
-  }, [replay]);
+  useWhileOnline(refreshOfflineChecks, REFRESH_KEYS_MS);
+  useWhileOnline(replay, RETRY_MS);
 
   // A USB scanner types wherever the focus is: when it is on no field (the
   // guard just pressed a button), the first character brings it back to the
@@ -118,7 +136,7 @@ export function ScannerPage({ account }: { account: Account }) {
       } catch (error) {
         if (isNetworkError(error) || (error instanceof ApiProblem && error.status >= 500)) {
           scanQueue.add({ checkpointId, body: { ...body, scanned_at: scannedAt } });
-          const verdict = request.payload ? await verifyOffline(request.payload, savedKeys(), new Date()) : null;
+          const verdict = request.payload ? await verifyOffline(request.payload, savedKeys(), new Date(), savedRevocations()) : null;
           setOutcome({ kind: 'queued', verdict });
         } else {
           setOutcome({ kind: 'refused', message: errorText(error, t) });

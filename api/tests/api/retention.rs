@@ -1,0 +1,637 @@
+//! Retention: old visits, idempotency keys and ledger entries go, recent
+//! ones stay; on PostgreSQL a month wholly past the cutoff is dropped as a
+//! partition, the straddling month and the default partition are deleted by
+//! range, and scans keep working and stay idempotent across months.
+
+use antoan::config::RetentionSettings;
+use antoan::db::schema::{access_log, visit_idempotency_keys, visits};
+use antoan::db::{self, DatabaseUrl, DbConnection, organizations, people};
+use antoan::retention::{self, Mode, Report, month_of};
+use chrono::{DateTime, Duration, Months, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::{TestApp, person_input};
+
+crate::on_both_backends!(
+    old_rows_go_and_recent_ones_stay,
+    a_replay_across_a_month_boundary_records_nothing_new,
+    a_key_whose_visit_is_gone_records_anew,
+    the_partitioning_migration_keeps_every_visit,
+);
+
+mod postgres_only {
+    #[actix_web::test]
+    async fn a_month_past_the_cutoff_is_dropped_as_a_partition() {
+        if let Some(app) = crate::common::TestApp::spawn(crate::common::Backend::Postgres).await {
+            super::a_month_past_the_cutoff_is_dropped_as_a_partition(app).await;
+        }
+    }
+
+    #[actix_web::test]
+    async fn one_replica_at_a_time_runs_retention() {
+        if let Some(app) = crate::common::TestApp::spawn(crate::common::Backend::Postgres).await {
+            super::one_replica_at_a_time_runs_retention(app).await;
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_drop_that_cannot_get_its_lock_waits_for_the_next_run() {
+        if let Some(app) = crate::common::TestApp::spawn(crate::common::Backend::Postgres).await {
+            super::a_drop_that_cannot_get_its_lock_waits_for_the_next_run(app).await;
+        }
+    }
+}
+
+/// Visits kept 60 days and the ledger a year, two rows a batch so that
+/// every deletion here takes several batches.
+fn policy() -> RetentionSettings {
+    RetentionSettings {
+        enabled: true,
+        visit_days: 60,
+        access_log_days: 365,
+        interval: std::time::Duration::from_secs(3600),
+        batch_size: 2,
+    }
+}
+
+/// A checkpoint with its staff, and a vaccinated person with their QR.
+struct Site {
+    checkpoint: String,
+    checkpoint_id: i64,
+    organization_id: i64,
+    staff: String,
+    person_id: i64,
+    payload: String,
+}
+
+async fn site(app: &TestApp) -> Site {
+    let admin = app.admin().await;
+    let officer = app.ward_officer(&admin, "26794").await.token;
+    let organization = app.organization("Chợ Thủ Đức").await;
+    let checkpoint = app.checkpoint(&organization, "Cổng chính").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let staff = app.staff(&organization).await.token;
+    let person = app.person(&officer, person_input("26794")).await;
+    let id = person["id"].as_str().unwrap();
+    app.dose(&officer, id, "pfizer", 1, 20).await;
+    let (_, code) = app.get(&format!("/people/{id}/qr"), Some(&officer)).await;
+    let document = person["document_number"].as_str().unwrap().to_owned();
+    let lookup = checkpoint.clone();
+    let (checkpoint_id, organization_id, person_id) = with_conn(app, move |conn| {
+        let checkpoint = organizations::checkpoint(conn, None, &lookup)
+            .unwrap()
+            .unwrap();
+        let person = people::by_document(conn, &document).unwrap().unwrap();
+        (checkpoint.id, checkpoint.organization_id, person.id)
+    })
+    .await;
+    Site {
+        checkpoint,
+        checkpoint_id,
+        organization_id,
+        staff,
+        person_id,
+        payload: code["payload"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// The site's person scanned at its checkpoint now, with `key`.
+async fn scan(app: &TestApp, site: &Site, key: &str) -> (StatusCode, serde_json::Value) {
+    app.post(
+        &format!("/checkpoints/{}/scans", site.checkpoint),
+        Some(&site.staff),
+        &json!({ "payload": site.payload, "idempotency_key": key }),
+    )
+    .await
+}
+
+async fn with_conn<T: Send + 'static>(
+    app: &TestApp,
+    work: impl FnOnce(&mut DbConnection) -> T + Send + 'static,
+) -> T {
+    let state = app.state.clone();
+    actix_web::web::block(move || work(&mut state.db.get().unwrap()))
+        .await
+        .unwrap()
+}
+
+/// Records a visit of the site's person through the database layer, as a
+/// scan entered at `entered_at` would.
+fn seed_visit(
+    conn: &mut DbConnection,
+    site: (i64, i64, i64),
+    entered_at: NaiveDateTime,
+    key: Option<&str>,
+) -> db::visits::Recorded {
+    let (checkpoint_id, organization_id, person_id) = site;
+    db::visits::record(
+        conn,
+        &db::visits::NewVisit {
+            public_id: db::new_public_id(),
+            checkpoint_id,
+            organization_id,
+            person_id: Some(person_id),
+            subject_document: None,
+            subject_name: "NGUYEN THI DOAN".to_owned(),
+            colour: "green".to_owned(),
+            reason: json!({ "en": "dose 1", "vi": "mũi 1" }).to_string(),
+            policy_version: "hcmc-2021-10-01".to_owned(),
+            method: "staff_scan".to_owned(),
+            signature: "valid".to_owned(),
+            scanned_by_account_id: None,
+            idempotency_key: key.map(str::to_owned),
+            entered_at,
+            ends_at: entered_at + Duration::hours(4),
+        },
+    )
+    .unwrap()
+}
+
+fn visit_of(recorded: db::visits::Recorded) -> (bool, db::visits::Visit) {
+    match recorded {
+        db::visits::Recorded::New(visit) => (false, visit),
+        db::visits::Recorded::Replayed(visit) => (true, visit),
+    }
+}
+
+/// A ledger entry about `person_id`, read `at`.
+fn seed_ledger_entry(conn: &mut DbConnection, person_id: i64, at: NaiveDateTime) {
+    diesel::insert_into(access_log::table)
+        .values((
+            access_log::public_id.eq(db::new_public_id()),
+            access_log::person_id.eq(person_id),
+            access_log::account_role.eq("health_officer"),
+            access_log::kind.eq("contact_query"),
+            access_log::purpose.eq(Some("điều tra ca F0")),
+            access_log::accessed_at.eq(at),
+        ))
+        .execute(conn)
+        .unwrap();
+}
+
+fn entries(conn: &mut DbConnection) -> Vec<NaiveDateTime> {
+    access_log::table
+        .select(access_log::accessed_at)
+        .order(access_log::accessed_at)
+        .load(conn)
+        .unwrap()
+}
+
+fn entered(conn: &mut DbConnection) -> Vec<NaiveDateTime> {
+    visits::table
+        .select(visits::entered_at)
+        .order(visits::entered_at)
+        .load(conn)
+        .unwrap()
+}
+
+fn keys(conn: &mut DbConnection) -> Vec<String> {
+    visit_idempotency_keys::table
+        .select(visit_idempotency_keys::idempotency_key)
+        .order(visit_idempotency_keys::idempotency_key)
+        .load(conn)
+        .unwrap()
+}
+
+async fn run(app: &TestApp, settings: RetentionSettings, now: DateTime<Utc>, mode: Mode) -> Report {
+    retention::run_once(&app.state.db, &settings, now, mode)
+        .await
+        .unwrap()
+}
+
+async fn old_rows_go_and_recent_ones_stay(app: TestApp) {
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    let now = Utc::now();
+    let at = move |days: i64| db::truncate_to_micros((now - Duration::days(days)).naive_utc());
+    let (visits_before, ledger_before) = with_conn(&app, move |conn| {
+        for (days, key) in [
+            (100, Some("old/1")),
+            (61, Some("old/2")),
+            (59, Some("kept/59")),
+            (9, Some("kept/9")),
+            (1, Some("kept/1")),
+            (0, None),
+        ] {
+            seed_visit(conn, ids, at(days), key);
+        }
+        for days in [800, 400, 366, 364, 1] {
+            seed_ledger_entry(conn, ids.2, at(days));
+        }
+        (entered(conn), entries(conn))
+    })
+    .await;
+
+    // Switched off, retention deletes nothing.
+    let off = RetentionSettings {
+        enabled: false,
+        ..policy()
+    };
+    let report = run(&app, off, now, Mode::Apply).await;
+    assert!(!report.enabled && !report.skipped);
+    assert_eq!(report.visits_deleted + report.access_log_deleted, 0);
+
+    // A dry run counts what would go and changes nothing.
+    let report = run(&app, policy(), now, Mode::DryRun).await;
+    assert_eq!(report.visits_deleted, 2, "{report}");
+    assert_eq!(report.idempotency_keys_deleted, 4, "{report}");
+    assert_eq!(report.access_log_deleted, 3, "{report}");
+    assert!(report.partitions_dropped.is_empty(), "{report}");
+    let unchanged = with_conn(&app, |conn| (entered(conn), entries(conn))).await;
+    assert_eq!(unchanged, (visits_before.clone(), ledger_before.clone()));
+
+    let report = run(&app, policy(), now, Mode::Apply).await;
+    assert!(!report.skipped);
+    assert_eq!(report.visits_deleted, 2, "{report}");
+    assert_eq!(report.idempotency_keys_deleted, 4, "{report}");
+    assert_eq!(report.access_log_deleted, 3, "{report}");
+    let (visits_after, ledger_after, keys_after) =
+        with_conn(&app, |conn| (entered(conn), entries(conn), keys(conn))).await;
+    assert_eq!(visits_after, visits_before[2..].to_vec());
+    assert_eq!(ledger_after, ledger_before[3..].to_vec());
+    // Keys outlast the replay window only: the 9-day-old visit stays, its key goes.
+    assert_eq!(keys_after, ["kept/1"]);
+
+    // A second run finds nothing more to do.
+    let again = run(&app, policy(), now, Mode::Apply).await;
+    assert_eq!(
+        again.visits_deleted + again.idempotency_keys_deleted + again.access_log_deleted,
+        0
+    );
+
+    // The key of yesterday's visit is still remembered.
+    let (status, _) = scan(&app, &site, "kept/1").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the key of yesterday's visit still replays"
+    );
+}
+
+async fn a_replay_across_a_month_boundary_records_nothing_new(app: TestApp) {
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    let this_month = month_of(Utc::now().naive_utc());
+    let last_month = this_month - Months::new(1);
+    let before_midnight = this_month - Duration::minutes(1);
+    let after_midnight = this_month + Duration::minutes(5);
+
+    let (first, replay, stored, partitions) = with_conn(&app, move |conn| {
+        // Last month may be older than the replay window today: make sure
+        // it has its own partition, as it had while it was recent.
+        db::retention::create_visit_partition(conn, last_month).unwrap();
+        let first = visit_of(seed_visit(conn, ids, before_midnight, Some("gate-1/2359")));
+        let replay = visit_of(seed_visit(conn, ids, after_midnight, Some("gate-1/2359")));
+        let other = visit_of(seed_visit(conn, ids, after_midnight, Some("gate-1/0005")));
+        let stored: i64 = visits::table.count().get_result(conn).unwrap();
+        let partitions = match conn {
+            DbConnection::Postgresql(_) => vec![
+                partition_of(conn, &first.1.public_id),
+                partition_of(conn, &other.1.public_id),
+            ],
+            DbConnection::Sqlite(_) => Vec::new(),
+        };
+        (first, replay, stored, partitions)
+    })
+    .await;
+    assert!(!first.0, "the scan at 23:59 is new");
+    assert!(replay.0, "its replay at 00:05 is a replay");
+    assert_eq!(replay.1.public_id, first.1.public_id);
+    assert_eq!(replay.1.entered_at, before_midnight);
+    assert_eq!(stored, 2, "one visit per key");
+    if !partitions.is_empty() {
+        assert_eq!(
+            partitions,
+            [partition_name(last_month), partition_name(this_month)],
+            "the two visits live in two months' partitions"
+        );
+    }
+
+    // Replayed over HTTP now, without its time, the scan answers the first visit.
+    let (status, body) = scan(&app, &site, "gate-1/2359").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["replayed"], true);
+    assert_eq!(body["visit_id"], first.1.public_id.as_str());
+    let stored: i64 = with_conn(&app, |conn| visits::table.count().get_result(conn).unwrap()).await;
+    assert_eq!(stored, 2);
+}
+
+/// A key whose visit was deleted by hand names the next visit that uses it.
+async fn a_key_whose_visit_is_gone_records_anew(app: TestApp) {
+    let site = site(&app).await;
+    let (status, first) = scan(&app, &site, "gate-1/lost").await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let lost = first["visit_id"].as_str().unwrap().to_owned();
+    with_conn(&app, move |conn| {
+        diesel::delete(visits::table.filter(visits::public_id.eq(lost)))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+
+    let (status, second) = scan(&app, &site, "gate-1/lost").await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_ne!(second["visit_id"], first["visit_id"]);
+    let (status, replay) = scan(&app, &site, "gate-1/lost").await;
+    assert_eq!(status, StatusCode::OK, "{replay}");
+    assert_eq!(replay["visit_id"], second["visit_id"]);
+}
+
+/// The migration that partitions visits keeps every visit on its way down
+/// and up again; a key used twice (the side table had forgotten it) stays
+/// on its first visit only in the plain table.
+async fn the_partitioning_migration_keeps_every_visit(app: TestApp) {
+    use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+    const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+    const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    let now = Utc::now();
+    let at = move |days: i64| db::truncate_to_micros((now - Duration::days(days)).naive_utc());
+    let first_of_twice = with_conn(&app, move |conn| {
+        let first = visit_of(seed_visit(conn, ids, at(40), Some("twice"))).1;
+        seed_visit(conn, ids, at(1), Some("once"));
+        seed_visit(conn, ids, at(0), None);
+        diesel::delete(visit_idempotency_keys::table.find((ids.0, "twice")))
+            .execute(conn)
+            .unwrap();
+        seed_visit(conn, ids, at(0), Some("twice"));
+        first.public_id
+    })
+    .await;
+
+    let url = app.state.settings.database_url.clone();
+    let (down, up) = actix_web::web::block(move || {
+        let keys_in_visits = |conn: &mut DbConnection| -> Vec<(String, Option<String>)> {
+            visits::table
+                .select((visits::public_id, visits::idempotency_key))
+                .order((visits::entered_at, visits::id))
+                .load(conn)
+                .unwrap()
+        };
+        let mut conn = match &url {
+            DatabaseUrl::Postgres(url) => {
+                DbConnection::Postgresql(PgConnection::establish(url).unwrap())
+            }
+            DatabaseUrl::Sqlite(path) => {
+                DbConnection::Sqlite(SqliteConnection::establish(&path.to_string_lossy()).unwrap())
+            }
+        };
+        let cycle = |conn: &mut DbConnection, down: bool| match conn {
+            DbConnection::Postgresql(pg) if down => {
+                pg.revert_last_migration(POSTGRES).unwrap();
+            }
+            DbConnection::Postgresql(pg) => {
+                pg.run_pending_migrations(POSTGRES).unwrap();
+            }
+            DbConnection::Sqlite(sqlite) if down => {
+                sqlite.revert_last_migration(SQLITE).unwrap();
+            }
+            DbConnection::Sqlite(sqlite) => {
+                sqlite.run_pending_migrations(SQLITE).unwrap();
+            }
+        };
+        cycle(&mut conn, true);
+        let down = keys_in_visits(&mut conn);
+        cycle(&mut conn, false);
+        let up = (keys_in_visits(&mut conn), keys(&mut conn));
+        (down, up)
+    })
+    .await
+    .unwrap();
+
+    assert_eq!(down.len(), 4);
+    assert_eq!(down[0], (first_of_twice, Some("twice".to_owned())));
+    let twice: Vec<_> = down
+        .iter()
+        .filter(|(_, key)| key.as_deref() == Some("twice"))
+        .collect();
+    assert_eq!(twice.len(), 1, "{down:?}");
+    let (visits_up, keys_up) = up;
+    assert_eq!(visits_up, down);
+    assert_eq!(keys_up, ["once", "twice"]);
+
+    // Scans replay against the keys the migration carried over.
+    let (status, replay) = scan(&app, &site, "once").await;
+    assert_eq!(status, StatusCode::OK, "{replay}");
+}
+
+fn partition_name(month: NaiveDateTime) -> String {
+    month.format("visits_%Y_%m").to_string()
+}
+
+#[derive(QueryableByName)]
+struct Named {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+/// The partition a visit is stored in.
+fn partition_of(conn: &mut DbConnection, public_id: &str) -> String {
+    let rows: Vec<Named> = diesel::sql_query(
+        "SELECT tableoid::regclass::text AS name FROM visits WHERE public_id = $1",
+    )
+    .bind::<Text, _>(public_id)
+    .load(conn)
+    .unwrap();
+    rows.into_iter().next().unwrap().name
+}
+
+/// The partitions of visits, as PostgreSQL's catalog lists them.
+fn partitions(conn: &mut DbConnection) -> Vec<String> {
+    let rows: Vec<Named> = diesel::sql_query(
+        "SELECT c.relname::text AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = 'visits'::regclass ORDER BY 1",
+    )
+    .load(conn)
+    .unwrap();
+    rows.into_iter().map(|row| row.name).collect()
+}
+
+async fn a_month_past_the_cutoff_is_dropped_as_a_partition(app: TestApp) {
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    // Retention runs as if it were the 20th of the month three months from
+    // now: with visits kept 60 days, this month lies wholly before the
+    // cutoff, and next month straddles it.
+    let this_month = month_of(Utc::now().naive_utc());
+    let later = (this_month + Months::new(3) + Duration::days(19)).and_utc();
+    let cutoff = later.naive_utc() - Duration::days(60);
+    let next_month = this_month + Months::new(1);
+    assert_eq!(month_of(cutoff), next_month);
+
+    let seeded = with_conn(&app, move |conn| {
+        let mut seeded = Vec::new();
+        for entered_at in [
+            this_month - Months::new(6),                     // default partition, old
+            this_month + Duration::days(1),                  // this month: dropped
+            cutoff - Duration::hours(1),                     // straddling month, old
+            cutoff + Duration::hours(1),                     // straddling month, kept
+            this_month + Months::new(2) + Duration::days(1), // kept
+            this_month + Months::new(9),                     // default partition, kept
+        ] {
+            seeded.push(visit_of(seed_visit(conn, ids, entered_at, None)).1);
+        }
+        assert_eq!(partition_of(conn, &seeded[0].public_id), "visits_default");
+        assert_eq!(
+            partition_of(conn, &seeded[1].public_id),
+            partition_name(this_month)
+        );
+        seeded
+    })
+    .await;
+
+    let report = run(&app, policy(), later, Mode::Apply).await;
+    let dropped: Vec<&str> = report
+        .partitions_dropped
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(
+        dropped.contains(&partition_name(this_month).as_str()),
+        "{report}"
+    );
+    assert!(
+        !dropped.contains(&partition_name(next_month).as_str()),
+        "{report}"
+    );
+    assert_eq!(
+        report.visits_deleted, 2,
+        "by range: the old default row and the straddling one"
+    );
+    assert!(report.partitions_postponed.is_empty(), "{report}");
+    assert_eq!(
+        report.default_partition_rows, 1,
+        "the far future waits in the default"
+    );
+    let created: Vec<String> = (4..=6)
+        .map(|months| partition_name(this_month + Months::new(months)))
+        .collect();
+    assert_eq!(report.partitions_created, created, "{report}");
+
+    let (listed, left) = with_conn(&app, |conn| (partitions(conn), entered(conn))).await;
+    assert!(!listed.contains(&partition_name(this_month)), "{listed:?}");
+    for month in 1..=6 {
+        assert!(
+            listed.contains(&partition_name(this_month + Months::new(month))),
+            "{listed:?}"
+        );
+    }
+    assert!(listed.contains(&"visits_default".to_owned()));
+    let kept: Vec<NaiveDateTime> = [&seeded[3], &seeded[4], &seeded[5]]
+        .iter()
+        .map(|v| v.entered_at)
+        .collect();
+    assert_eq!(left, kept);
+
+    // Scans go on: today's month has no partition now, so a scan lands in
+    // the default partition, and its replay is still recognized.
+    let (status, first) = scan(&app, &site, "gate-1/today").await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let visit_id = first["visit_id"].as_str().unwrap().to_owned();
+    let lookup = visit_id.clone();
+    let home = with_conn(&app, move |conn| partition_of(conn, &lookup)).await;
+    assert_eq!(home, "visits_default");
+
+    // The next run (at the real time) makes this month's partition again
+    // and moves the scan into it; the replay still finds it there.
+    let report = run(&app, policy(), Utc::now(), Mode::Apply).await;
+    assert!(
+        report
+            .partitions_created
+            .contains(&partition_name(this_month)),
+        "{report}"
+    );
+    let lookup = visit_id.clone();
+    let home = with_conn(&app, move |conn| partition_of(conn, &lookup)).await;
+    assert_eq!(home, partition_name(this_month));
+    let (status, again) = scan(&app, &site, "gate-1/today").await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["visit_id"], visit_id.as_str());
+}
+
+fn postgres_url(app: &TestApp) -> String {
+    match &app.state.settings.database_url {
+        DatabaseUrl::Postgres(url) => url.clone(),
+        DatabaseUrl::Sqlite(_) => unreachable!("a PostgreSQL test"),
+    }
+}
+
+async fn one_replica_at_a_time_runs_retention(app: TestApp) {
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    let old = db::truncate_to_micros((Utc::now() - Duration::days(90)).naive_utc());
+    with_conn(&app, move |conn| seed_visit(conn, ids, old, None)).await;
+
+    // Another replica holds the lock: this one skips the round.
+    let mut other = PgConnection::establish(&postgres_url(&app)).unwrap();
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<BigInt, _>(db::retention::RETENTION_LOCK)
+        .execute(&mut other)
+        .unwrap();
+    let report = run(&app, policy(), Utc::now(), Mode::Apply).await;
+    assert!(report.skipped, "{report}");
+    assert_eq!(report.visits_deleted, 0);
+    let left = with_conn(&app, |conn| entered(conn).len()).await;
+    assert_eq!(left, 1);
+
+    // Once it is done, the next round runs here.
+    diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<BigInt, _>(db::retention::RETENTION_LOCK)
+        .execute(&mut other)
+        .unwrap();
+    let report = run(&app, policy(), Utc::now(), Mode::Apply).await;
+    assert!(!report.skipped);
+    assert_eq!(report.visits_deleted, 1, "{report}");
+    // And the lock is free again after the run.
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        locked: bool,
+    }
+    let locked: Vec<Locked> = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS locked")
+        .bind::<BigInt, _>(db::retention::RETENTION_LOCK)
+        .load(&mut other)
+        .unwrap();
+    assert!(locked[0].locked);
+}
+
+async fn a_drop_that_cannot_get_its_lock_waits_for_the_next_run(app: TestApp) {
+    let this_month = month_of(Utc::now().naive_utc());
+    let later = (this_month + Months::new(3) + Duration::days(19)).and_utc();
+
+    // A long read holds the visits table: dropping a partition would have
+    // to wait for it, and every scan would queue behind the drop.
+    let mut reader = PgConnection::establish(&postgres_url(&app)).unwrap();
+    diesel::sql_query("BEGIN").execute(&mut reader).unwrap();
+    diesel::sql_query("SELECT count(*) FROM visits")
+        .execute(&mut reader)
+        .unwrap();
+    let report = run(&app, policy(), later, Mode::Apply).await;
+    assert!(report.partitions_dropped.is_empty(), "{report}");
+    assert!(
+        report
+            .partitions_postponed
+            .contains(&partition_name(this_month)),
+        "{report}"
+    );
+    diesel::sql_query("COMMIT").execute(&mut reader).unwrap();
+
+    let report = run(&app, policy(), later, Mode::Apply).await;
+    assert!(report.partitions_postponed.is_empty(), "{report}");
+    assert!(
+        report
+            .partitions_dropped
+            .iter()
+            .any(|p| p.name == partition_name(this_month)),
+        "{report}"
+    );
+    let listed = with_conn(&app, partitions).await;
+    assert!(!listed.contains(&partition_name(this_month)), "{listed:?}");
+}
