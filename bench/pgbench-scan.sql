@@ -1,6 +1,6 @@
 -- What a scan does in the database, written by hand for pgbench: look a
 -- person up by document number among the seeded people, then claim the
--- scan's idempotency key and insert one visit row into its month's
+-- scan's idempotency key and insert one visit row into its day's
 -- partition (with every index of the visits table in place), in one
 -- transaction. pgbench sets :people, :checkpoint and :organization (-D).
 \set n random(0, :people - 1)

@@ -101,6 +101,21 @@ pub fn run_command(command: Command, settings: Settings) -> Result<(), String> {
                 applied.len(),
                 db.backend()
             );
+            // The visits partitions of the coming days, so that scans find
+            // them even before a server's retention job first runs.
+            if db.backend() == "postgresql" {
+                match crate::retention::prepare_partitions(&mut conn, chrono::Utc::now())
+                    .map_err(|err| err.for_operator())?
+                {
+                    Some(prepared) => {
+                        println!("created {} visits partition(s)", prepared.created.len());
+                        for name in &prepared.postponed {
+                            println!("postponed partition {name} to the next retention run");
+                        }
+                    }
+                    None => println!("another replica is making the visits partitions"),
+                }
+            }
             Ok(())
         }
         Command::Retention { dry_run } => {

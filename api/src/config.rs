@@ -100,8 +100,8 @@ pub struct RetentionSettings {
     /// False: nothing is deleted by age; on PostgreSQL the job still
     /// creates the visits table's partitions ahead.
     pub enabled: bool,
-    /// Visits (and their idempotency keys' visits) older than this many
-    /// days are deleted.
+    /// Visits older than this many days are deleted: on SQLite at exactly
+    /// this age, on PostgreSQL with their whole day, so at most a day later.
     pub visit_days: u32,
     /// Access-ledger entries older than this many days are deleted; never
     /// fewer than `visit_days`, so that a person can see who read their

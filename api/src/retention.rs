@@ -2,13 +2,17 @@
 //! age are deleted by a job that every replica runs on a timer and that
 //! `antoan retention` runs by hand.
 //!
-//! On PostgreSQL the visits table is partitioned by month of entry. The job
-//! creates the partitions of the coming months ahead, drops every partition
-//! that lies wholly before the cutoff, and deletes by range, in batches, the
-//! older visits of the month that straddles the cutoff and of the default
-//! partition. On SQLite, which has no partitions, it deletes old visits by
-//! range in batches. Idempotency keys go after the replay window, and
-//! ledger entries after their own, longer, age.
+//! On PostgreSQL the visits table is partitioned by UTC day of entry, and
+//! the job deletes visits only by dropping a whole day once all of it lies
+//! before the cutoff: a visit goes between `visit_days` and `visit_days`
+//! plus one day after its entry (and at most one interval of the job
+//! later, when the drop happens at the next run). The job also creates the
+//! partitions of the replay window and of the next [`DAYS_AHEAD`] days, so
+//! that the default partition stays empty; should rows land there all the
+//! same, it deletes them by range, in batches, and warns. On SQLite, which
+//! has no partitions, it deletes old visits by range in batches, exactly at
+//! the cutoff. Idempotency keys go after the replay window, and ledger
+//! entries after their own, longer, age, by range on both backends.
 //!
 //! On PostgreSQL a session lock lets one replica at a time run the job; the
 //! others skip that round. Every step is safe to repeat, so a run that dies
@@ -16,15 +20,23 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::config::RetentionSettings;
-use crate::db::retention::{self as queries, Aged, Partition};
+use crate::db::retention::{self as queries, Aged, DEFAULT_PARTITION, Partition};
 use crate::db::{self, Db, DbConnection, visits};
 use crate::error::ApiError;
 
-/// How many months ahead of the current one have a partition ready.
-pub const MONTHS_AHEAD: u32 = 3;
+/// How many days after today have a visits partition ready on PostgreSQL.
+///
+/// Every run of the job makes the missing ones, and some replica runs it
+/// every `ANTOAN_RETENTION_INTERVAL_MINUTES` (an hour by default, a week at
+/// most). Fourteen days are two of the longest intervals: a run that fails,
+/// or replicas that are down at their turn, still leave at least a week
+/// before a scan would fall into the default partition; at the default
+/// interval that is 336 runs to spare. More days would only add empty
+/// tables that every read naming no entry time has to probe.
+pub const DAYS_AHEAD: i64 = 14;
 
 /// Whether a run deletes or only says what it would delete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,12 +70,13 @@ pub struct Report {
     /// Partitions whose creation or drop could not take its lock in time,
     /// or failed otherwise: the next run tries again.
     pub partitions_postponed: Vec<String>,
-    /// Visits deleted by range (whole partitions dropped are not counted
-    /// here; see `partitions_dropped`).
+    /// Visits deleted by range: on SQLite every expired one, on PostgreSQL
+    /// only those of the default partition (the visits of dropped days are
+    /// not counted here; see `partitions_dropped`).
     pub visits_deleted: u64,
     pub idempotency_keys_deleted: u64,
     pub access_log_deleted: u64,
-    /// Visits left in PostgreSQL's default partition: months without a
+    /// Visits left in PostgreSQL's default partition: days without a
     /// partition of their own, newer than the cutoff.
     pub default_partition_rows: u64,
 }
@@ -107,11 +120,7 @@ pub fn run(
     mode: Mode,
 ) -> Result<Report, ApiError> {
     let now = db::truncate_to_micros(now.naive_utc());
-    let backend = match conn {
-        DbConnection::Postgresql(_) => "postgresql",
-        DbConnection::Sqlite(_) => "sqlite",
-    };
-    let mut report = Report::new(mode, backend, settings, now);
+    let mut report = Report::new(mode, backend(conn), settings, now);
     if mode == Mode::Apply && !queries::try_lock(conn)? {
         report.skipped = true;
         tracing::info!(
@@ -140,6 +149,48 @@ pub fn run(
     Ok(report)
 }
 
+fn backend(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Postgresql(_) => "postgresql",
+        DbConnection::Sqlite(_) => "sqlite",
+    }
+}
+
+/// The visits partitions a run made (or in a dry run would make), and
+/// those whose creation it left to the next run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Prepared {
+    pub created: Vec<String>,
+    pub postponed: Vec<String>,
+}
+
+/// Creates the visits partitions that `now` needs, as a run of the job
+/// would, and nothing else: what `antoan migrate` does after migrating, so
+/// that a database is ready for scans before any server starts. `None`
+/// when another replica holds the retention lock (its run makes them);
+/// nothing to do on SQLite.
+pub fn prepare_partitions(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<Prepared>, ApiError> {
+    if !matches!(conn, DbConnection::Postgresql(_)) {
+        return Ok(Some(Prepared::default()));
+    }
+    if !queries::try_lock(conn)? {
+        return Ok(None);
+    }
+    let now = db::truncate_to_micros(now.naive_utc());
+    let outcome = create_partitions_ahead(conn, now, Mode::Apply);
+    queries::unlock(conn)?;
+    let prepared = outcome?;
+    tracing::info!(
+        retention.partitions_created = prepared.created.len(),
+        retention.partitions_postponed = prepared.postponed.len(),
+        "retention.partitions_prepared"
+    );
+    Ok(Some(prepared))
+}
+
 fn run_steps(
     conn: &mut DbConnection,
     settings: &RetentionSettings,
@@ -148,7 +199,9 @@ fn run_steps(
 ) -> Result<(), ApiError> {
     let postgres = matches!(conn, DbConnection::Postgresql(_));
     if postgres {
-        create_partitions_ahead(conn, now, report)?;
+        let prepared = create_partitions_ahead(conn, now, report.mode)?;
+        report.partitions_created = prepared.created;
+        report.partitions_postponed = prepared.postponed;
     }
     if settings.enabled {
         if postgres {
@@ -178,7 +231,7 @@ fn run_steps(
         )?;
     }
     if postgres {
-        report.default_partition_rows = queries::count_all(conn, Aged::Visits("visits_default"))?;
+        report.default_partition_rows = queries::count_all(conn, Aged::Visits(DEFAULT_PARTITION))?;
         if report.default_partition_rows > 0 {
             tracing::warn!(
                 retention.rows = report.default_partition_rows,
@@ -189,55 +242,53 @@ fn run_steps(
     Ok(())
 }
 
-/// The first instant of the month that holds `instant`.
-pub fn month_of(instant: NaiveDateTime) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(instant.year(), instant.month(), 1)
-        .unwrap_or(instant.date())
-        .and_time(chrono::NaiveTime::MIN)
+/// Midnight (UTC) of the day that holds `instant`: where its partition starts.
+pub fn day_of(instant: NaiveDateTime) -> NaiveDateTime {
+    instant.date().and_time(chrono::NaiveTime::MIN)
 }
 
-/// The months that must have a partition at `now`: from the month of the
-/// oldest scan the endpoint still accepts to [`MONTHS_AHEAD`] months ahead.
-pub fn months_needed(now: NaiveDateTime) -> Vec<NaiveDateTime> {
-    let oldest = now - chrono::Duration::days(visits::REPLAY_WINDOW_DAYS);
-    let last = month_of(now)
-        .checked_add_months(Months::new(MONTHS_AHEAD))
-        .unwrap_or(now);
-    let mut months = Vec::new();
-    let mut month = month_of(oldest);
-    while month <= last {
-        months.push(month);
-        let Some(next) = month.checked_add_months(Months::new(1)) else {
-            break;
-        };
-        month = next;
+/// The days that must have a partition at `now`: from the day of the
+/// oldest scan the endpoint still accepts to [`DAYS_AHEAD`] days after
+/// today. With visits kept at least 14 days, none of them is ever past the
+/// cutoff, so the job never drops a day it would then make again.
+pub fn days_needed(now: NaiveDateTime) -> Vec<NaiveDateTime> {
+    let first = day_of(now - chrono::Duration::days(visits::REPLAY_WINDOW_DAYS));
+    let last = day_of(now) + chrono::Duration::days(DAYS_AHEAD);
+    let mut days = Vec::new();
+    let mut day = first;
+    while day <= last {
+        days.push(day);
+        day += chrono::Duration::days(1);
     }
-    months
+    days
 }
 
-fn partition_name(month: NaiveDateTime) -> String {
-    format!("visits_{:04}_{:02}", month.year(), month.month())
+/// The name the partition of `day` gets, as `antoan_create_visit_partition`
+/// makes it: `visits_2021_10_05`.
+pub fn partition_name(day: NaiveDateTime) -> String {
+    day.format("visits_%Y_%m_%d").to_string()
 }
 
 fn create_partitions_ahead(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    report: &mut Report,
-) -> Result<(), ApiError> {
+    mode: Mode,
+) -> Result<Prepared, ApiError> {
     let existing = queries::visit_partitions(conn)?;
-    for month in months_needed(now) {
-        if existing.iter().any(|p| p.from == Some(month)) {
+    let mut prepared = Prepared::default();
+    for day in days_needed(now) {
+        if existing.iter().any(|p| p.from == Some(day)) {
             continue;
         }
-        let name = partition_name(month);
-        if report.mode == Mode::DryRun {
-            report.partitions_created.push(name);
+        let name = partition_name(day);
+        if mode == Mode::DryRun {
+            prepared.created.push(name);
             continue;
         }
-        match queries::create_visit_partition(conn, month) {
+        match queries::create_visit_partition(conn, day) {
             Ok(true) => {
                 tracing::info!(retention.partition = %name, "retention.partition_created");
-                report.partitions_created.push(name);
+                prepared.created.push(name);
             }
             Ok(false) => {}
             Err(err) => {
@@ -246,16 +297,17 @@ fn create_partitions_ahead(
                     error.cause = %err.for_operator(),
                     "retention.partition_creation_postponed"
                 );
-                report.partitions_postponed.push(name);
+                prepared.postponed.push(name);
             }
         }
     }
-    Ok(())
+    Ok(prepared)
 }
 
-/// Drops the partitions wholly before the cutoff, then deletes by range
-/// the older visits of the partition that straddles it and of the default
-/// partition.
+/// Drops the partitions of the days wholly before the cutoff. A day that
+/// straddles the cutoff stays whole until the next day's run, rows older
+/// than the age included: that keeps deletion to dropping tables. Only the
+/// default partition, which has no day to drop, is deleted by range.
 fn expire_visit_partitions(
     conn: &mut DbConnection,
     settings: &RetentionSettings,
@@ -266,52 +318,52 @@ fn expire_visit_partitions(
     for partition in &partitions {
         let Partition {
             name,
-            from,
             until,
             estimated_rows,
+            ..
         } = partition;
-        match (from, until) {
-            (Some(_), Some(until)) if *until <= cutoff => {
-                let dropped = DroppedPartition {
-                    name: name.clone(),
-                    estimated_rows: *estimated_rows,
-                };
-                if report.mode == Mode::DryRun {
-                    report.partitions_dropped.push(dropped);
-                    continue;
-                }
-                match queries::drop_visit_partition(conn, name) {
-                    Ok(()) => {
-                        tracing::info!(
-                            retention.partition = %name,
-                            retention.rows_estimated = estimated_rows,
-                            "retention.partition_dropped"
-                        );
-                        report.partitions_dropped.push(dropped);
-                    }
-                    Err(err) => {
-                        tracing::warn!(
-                            retention.partition = %name,
-                            error.cause = %err.for_operator(),
-                            "retention.partition_drop_postponed"
-                        );
-                        report.partitions_postponed.push(name.clone());
-                    }
-                }
+        if partition.is_default() {
+            // Limitation: rows of days without a partition (the job did not
+            // run for more than DAYS_AHEAD days) can only be deleted one by
+            // one; the warning tells the operator that it happened.
+            let deleted = expire(conn, Aged::Visits(name), cutoff, settings, report.mode)?;
+            if deleted > 0 && report.mode == Mode::Apply {
+                tracing::warn!(
+                    retention.rows = deleted,
+                    "retention.default_partition_visits_deleted"
+                );
             }
-            // Limitation: the cutoff is exact, so the visits of the month
-            // that straddles it are deleted row by row as they age (10 to 30
-            // million a day at the city's peak); dropping the month later
-            // removes an empty table. See docs/scaling.md.
-            (Some(from), Some(_)) if *from < cutoff => {
-                report.visits_deleted +=
-                    expire(conn, Aged::Visits(name), cutoff, settings, report.mode)?;
+            report.visits_deleted += deleted;
+            continue;
+        }
+        if !until.is_some_and(|until| until <= cutoff) {
+            continue;
+        }
+        let dropped = DroppedPartition {
+            name: name.clone(),
+            estimated_rows: *estimated_rows,
+        };
+        if report.mode == Mode::DryRun {
+            report.partitions_dropped.push(dropped);
+            continue;
+        }
+        match queries::drop_visit_partition(conn, name) {
+            Ok(()) => {
+                tracing::info!(
+                    retention.partition = %name,
+                    retention.rows_estimated = estimated_rows,
+                    "retention.partition_dropped"
+                );
+                report.partitions_dropped.push(dropped);
             }
-            (None, _) => {
-                report.visits_deleted +=
-                    expire(conn, Aged::Visits(name), cutoff, settings, report.mode)?;
+            Err(err) => {
+                tracing::warn!(
+                    retention.partition = %name,
+                    error.cause = %err.for_operator(),
+                    "retention.partition_drop_postponed"
+                );
+                report.partitions_postponed.push(name.clone());
             }
-            _ => {}
         }
     }
     Ok(())
@@ -443,7 +495,7 @@ impl fmt::Display for Report {
         if self.default_partition_rows > 0 {
             writeln!(
                 f,
-                "{} visits wait in the default partition for a partition of their month",
+                "{} visits wait in the default partition for a partition of their day",
                 self.default_partition_rows
             )?;
         }
@@ -461,36 +513,30 @@ mod tests {
     }
 
     #[test]
-    fn partitions_cover_the_replay_window_and_three_months_ahead() {
-        let months: Vec<String> = months_needed(at("2021-11-03 10:00:00"))
+    fn partitions_cover_the_replay_window_and_fourteen_days_ahead() {
+        let days: Vec<String> = days_needed(at("2021-11-03 10:00:00"))
             .into_iter()
             .map(partition_name)
             .collect();
-        assert_eq!(
-            months,
-            [
-                "visits_2021_10",
-                "visits_2021_11",
-                "visits_2021_12",
-                "visits_2022_01",
-                "visits_2022_02"
-            ]
-        );
-        // Past the seventh day, last month's scans can no longer arrive.
-        let months = months_needed(at("2021-11-08 00:00:01"));
-        assert_eq!(partition_name(months[0]), "visits_2021_11");
-        assert_eq!(months.len(), 4);
+        // Seven days back (a scan replayed from 2021-10-27 10:00 still
+        // arrives), today, and fourteen days ahead.
+        assert_eq!(days.len(), 7 + 1 + 14, "{days:?}");
+        assert_eq!(days[0], "visits_2021_10_27");
+        assert_eq!(days[7], "visits_2021_11_03");
+        assert_eq!(days[21], "visits_2021_11_17");
+        // Right after midnight, the day eight days back is out of reach.
+        let days = days_needed(at("2021-11-04 00:00:00"));
+        assert_eq!(partition_name(days[0]), "visits_2021_10_28");
+        assert_eq!(days.len(), 22);
     }
 
     #[test]
-    fn a_month_starts_at_midnight_utc_on_its_first_day() {
+    fn a_day_starts_at_midnight_utc() {
+        assert_eq!(day_of(at("2021-12-31 23:59:59")), at("2021-12-31 00:00:00"));
+        assert_eq!(day_of(at("2022-01-01 00:00:00")), at("2022-01-01 00:00:00"));
         assert_eq!(
-            month_of(at("2021-12-31 23:59:59")),
-            at("2021-12-01 00:00:00")
-        );
-        assert_eq!(
-            month_of(at("2022-01-01 00:00:00")),
-            at("2022-01-01 00:00:00")
+            partition_name(day_of(at("2022-01-01 00:05:00"))),
+            "visits_2022_01_01"
         );
     }
 }

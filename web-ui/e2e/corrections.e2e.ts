@@ -1,11 +1,13 @@
 // Correction requests in the browser: the demo resident files a recovery
 // request for the grandmother he declared for (black, no records); the ward
 // officer finds it in the ward's queue and resolves it, recording the
-// recovery, and she turns green; the resident follows it to the end. A
+// recovery, and she turns green; the resident follows it to the end. The
+// ward officer resolves another request by removing a recovery recorded by
+// mistake, and that resident turns black with his earlier code revoked. A
 // vaccination request goes to the city, which downloads the portal's CSV.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { accessibilityProblems, launchBrowser, logIn, screenshot, startProduct, type Browser, type Product } from './harness';
+import { accessibilityProblems, apiCall, launchBrowser, logIn, screenshot, startProduct, token, type Browser, type Product } from './harness';
 
 let product: Product;
 let resident: Browser;
@@ -104,6 +106,63 @@ test('the resident sees the outcome and its history, and his grandmother green',
   await screenshot(page, 'correction-resident-outcome');
   await page.getByRole('link', { name: 'Về hồ sơ người dân' }).click();
   await page.locator('figure.personal-qr .qr-colour', { hasText: 'Xanh' }).waitFor();
+});
+
+test('the ward officer resolves a request by removing a wrong recovery, and the resident turns black', async () => {
+  // Phạm Văn Đông is green from a recovery the ward recorded, which was
+  // someone else's; his request about it is filed at the ward office.
+  const ward = await token(product.url, 'demo.linhxuan');
+  const person = await apiCall<{ id: string }>(product.url, '/people/search', {
+    token: ward.token,
+    purpose: 'Người dân yêu cầu sửa thông tin',
+    body: { document_number: '079070000104' },
+  });
+  const card = await apiCall<{ payload: string; status: { colour: string } }>(product.url, `/people/${person.id}/qr`, { token: ward.token });
+  expect(card.status.colour).toBe('green');
+  await apiCall(product.url, `/people/${person.id}/corrections`, {
+    token: ward.token,
+    body: { kind: 'recovery', description: 'Tôi chưa từng mắc COVID-19; giấy khỏi bệnh được ghi nhận là của người khác.' },
+  });
+
+  const { page } = officer;
+  await page.goto(`${product.url}/corrections`);
+  await page.getByLabel('Trạng thái').selectOption('open');
+  await page.locator('.queue li', { hasText: 'Phạm Văn Đông' }).getByRole('link', { name: 'Phạm Văn Đông' }).click();
+  await page.getByRole('heading', { name: 'Xử lý yêu cầu' }).waitFor();
+  await page.getByLabel('Đã giải quyết').check();
+
+  // His current recoveries, one to pick; picking it says what removing it does.
+  const removal = page.getByRole('group', { name: 'Gỡ lần khỏi bệnh bị ghi sai' });
+  const wrong = removal.getByLabel(/^Dương tính .*, khỏi bệnh /);
+  await wrong.check();
+  const warning = page.locator('.notice-warning');
+  await warning.getByText('Gỡ bản ghi này thì:').waitFor();
+  expect(await warning.textContent()).toContain('mọi mã QR của người này cấp trước lúc gỡ bị thu hồi');
+  await page.getByLabel('Ghi chú', { exact: true }).fill('Giấy khỏi bệnh là của người khác; đã gỡ bản ghi nhập nhầm.');
+  await screenshot(page, 'correction-removal-warning');
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  await page.getByRole('button', { name: 'Gỡ bản ghi và giải quyết' }).click();
+  await page.getByText('Đã giải quyết và gỡ bản ghi sai.', { exact: false }).waitFor();
+  const removed = page.getByRole('region', { name: 'Bản ghi đã gỡ' });
+  await removed.getByText('Cán bộ phường (bạn)').waitFor();
+  expect(await removed.textContent()).toMatch(/Dương tính .*, khỏi bệnh /);
+  // His card must be printed anew: the ward's print list is one press away.
+  await removed.getByRole('button', { name: 'Thêm vào danh sách in thẻ' }).click();
+  await removed.getByText('Đã có trong danh sách in thẻ', { exact: false }).waitFor();
+  await screenshot(page, 'correction-removed');
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // Black now, on his page and through the API; the card printed before is revoked.
+  await page.getByRole('link', { name: 'Phạm Văn Đông' }).click();
+  await page.getByRole('heading', { name: 'Phạm Văn Đông' }).waitFor();
+  await page.locator('figure.personal-qr .qr-colour', { hasText: 'Đen' }).waitFor();
+  const status = await apiCall<{ colour: string }>(product.url, `/people/${person.id}/status`, { token: ward.token });
+  expect(status.colour).toBe('black');
+  const records = await apiCall<{ recoveries: unknown[] }>(product.url, `/people/${person.id}/health-records`, { token: ward.token });
+  expect(records.recoveries).toEqual([]);
+  const verified = await apiCall<{ signature: string }>(product.url, '/qr/verify', { body: { payload: card.payload } });
+  expect(verified.signature).toBe('revoked');
 });
 
 test('a vaccination request goes to the city, which downloads the portal export', async () => {

@@ -1,6 +1,6 @@
 //! Retention's queries: rows older than a cutoff deleted in small batches,
-//! and on PostgreSQL the monthly partitions of the visits table, created
-//! ahead and dropped once a whole month is past the cutoff.
+//! and on PostgreSQL the daily partitions of the visits table, created
+//! ahead and dropped once a whole day is past the cutoff.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -123,6 +123,10 @@ fn first_count(rows: &[Count]) -> u64 {
         .map_or(0, |row| u64::try_from(row.count).unwrap_or_default())
 }
 
+/// The partition of the visits table on PostgreSQL that holds the rows of
+/// days without a partition of their own.
+pub const DEFAULT_PARTITION: &str = "visits_default";
+
 /// One partition of the visits table on PostgreSQL.
 #[derive(Clone, Debug, PartialEq, Eq, QueryableByName)]
 pub struct Partition {
@@ -169,12 +173,12 @@ pub fn visit_partitions(conn: &mut DbConnection) -> Result<Vec<Partition>, ApiEr
 /// gives up until the next run, rather than queue every scan behind it.
 const LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '2s'";
 
-/// Creates the visits partition of the month that holds `month_start`
-/// unless it exists, moving that month's rows out of the default
-/// partition; true when it created one. PostgreSQL only.
+/// Creates the visits partition of the UTC day that holds `day` unless it
+/// exists, moving that day's rows out of the default partition; true when
+/// it created one. PostgreSQL only.
 pub fn create_visit_partition(
     conn: &mut DbConnection,
-    month_start: NaiveDateTime,
+    day: NaiveDateTime,
 ) -> Result<bool, ApiError> {
     #[derive(QueryableByName)]
     struct Created {
@@ -188,7 +192,7 @@ pub fn create_visit_partition(
         diesel::sql_query(LOCK_TIMEOUT).execute(conn)?;
         let rows: Vec<Created> =
             diesel::sql_query("SELECT antoan_create_visit_partition($1) AS created")
-                .bind::<Timestamp, _>(month_start)
+                .bind::<Timestamp, _>(day)
                 .load(conn)?;
         Ok(rows.first().is_some_and(|row| row.created))
     })

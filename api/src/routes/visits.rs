@@ -137,7 +137,7 @@ pub async fn record_exit(
                 now,
             )?
             .ok_or_else(no_open_visit)?;
-            let visit = visits::close(conn, open.id, now, "staff_scan")?;
+            let visit = visits::close(conn, &open, now, "staff_scan")?;
             let document = subject
                 .person
                 .as_ref()
@@ -316,8 +316,9 @@ pub async fn check_out(
     let view = state
         .db
         .transaction(move |conn| {
+            let now = db::now();
             let visit =
-                visits::by_public_id(conn, &public_id)?.ok_or(ApiError::NotFound("visit"))?;
+                visits::by_public_id(conn, &public_id, now)?.ok_or(ApiError::NotFound("visit"))?;
             let person = match visit.person_id {
                 Some(person_id) => people::by_id(conn, person_id)?,
                 None => None,
@@ -326,7 +327,6 @@ pub async fn check_out(
             if people::find(conn, &scope, &person.public_id)?.is_none() {
                 return Err(ApiError::NotFound("visit"));
             }
-            let now = db::now();
             if !visit.is_open(now) {
                 return Err(ApiError::conflict(
                     "visit_ended",
@@ -335,7 +335,7 @@ pub async fn check_out(
             }
             let checkpoint = organizations::checkpoint_by_id(conn, visit.checkpoint_id)?
                 .ok_or(ApiError::NotFound("checkpoint"))?;
-            let visit = visits::close(conn, visit.id, now, "self_check_out")?;
+            let visit = visits::close(conn, &visit, now, "self_check_out")?;
             Ok(range_view(&visit, &checkpoint, &person.document_number))
         })
         .await?;

@@ -1,13 +1,15 @@
 //! Retention: old visits, idempotency keys and ledger entries go, recent
-//! ones stay; on PostgreSQL a month wholly past the cutoff is dropped as a
-//! partition, the straddling month and the default partition are deleted by
-//! range, and scans keep working and stay idempotent across months.
+//! ones stay. On PostgreSQL a day of visits goes as a partition once all of
+//! it is past the age, never earlier; rows of the default partition go by
+//! range; the partitions stay at the retention window and the days ahead;
+//! reads of open visits touch only the days they can be in; and scans stay
+//! idempotent across midnight.
 
 use antoan::config::RetentionSettings;
 use antoan::db::schema::{access_log, visit_idempotency_keys, visits};
 use antoan::db::{self, DatabaseUrl, DbConnection, organizations, people};
-use antoan::retention::{self, Mode, Report, month_of};
-use chrono::{DateTime, Duration, Months, NaiveDateTime, Utc};
+use antoan::retention::{self, DAYS_AHEAD, Mode, Report, day_of, partition_name};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use reqwest::StatusCode;
@@ -17,32 +19,35 @@ use crate::common::{TestApp, person_input};
 
 crate::on_both_backends!(
     old_rows_go_and_recent_ones_stay,
-    a_replay_across_a_month_boundary_records_nothing_new,
+    a_replay_across_a_day_boundary_records_nothing_new,
     a_key_whose_visit_is_gone_records_anew,
     the_partitioning_migration_keeps_every_visit,
 );
 
 mod postgres_only {
-    #[actix_web::test]
-    async fn a_month_past_the_cutoff_is_dropped_as_a_partition() {
-        if let Some(app) = crate::common::TestApp::spawn(crate::common::Backend::Postgres).await {
-            super::a_month_past_the_cutoff_is_dropped_as_a_partition(app).await;
-        }
+    macro_rules! on_postgres {
+        ($($scenario:ident),* $(,)?) => {
+            $(
+                #[actix_web::test]
+                async fn $scenario() {
+                    if let Some(app) =
+                        crate::common::TestApp::spawn(crate::common::Backend::Postgres).await
+                    {
+                        super::$scenario(app).await;
+                    }
+                }
+            )*
+        };
     }
 
-    #[actix_web::test]
-    async fn one_replica_at_a_time_runs_retention() {
-        if let Some(app) = crate::common::TestApp::spawn(crate::common::Backend::Postgres).await {
-            super::one_replica_at_a_time_runs_retention(app).await;
-        }
-    }
-
-    #[actix_web::test]
-    async fn a_drop_that_cannot_get_its_lock_waits_for_the_next_run() {
-        if let Some(app) = crate::common::TestApp::spawn(crate::common::Backend::Postgres).await {
-            super::a_drop_that_cannot_get_its_lock_waits_for_the_next_run(app).await;
-        }
-    }
+    on_postgres!(
+        a_day_is_dropped_once_all_of_it_is_past_the_age,
+        the_default_partition_catches_days_without_a_partition,
+        partitions_stay_at_the_retention_window_and_the_days_ahead,
+        reads_of_open_visits_touch_only_the_days_they_can_be_in,
+        one_replica_at_a_time_runs_retention,
+        a_drop_that_cannot_get_its_lock_waits_for_the_next_run,
+    );
 }
 
 /// Visits kept 60 days and the ledger a year, two rows a batch so that
@@ -204,6 +209,9 @@ async fn run(app: &TestApp, settings: RetentionSettings, now: DateTime<Utc>, mod
         .unwrap()
 }
 
+/// On PostgreSQL the visits seeded here older than a week have no day
+/// partition (the migration makes them from 7 days back), so they wait in
+/// the default partition and go by range at the exact age, as on SQLite.
 async fn old_rows_go_and_recent_ones_stay(app: TestApp) {
     let site = site(&app).await;
     let ids = (site.checkpoint_id, site.organization_id, site.person_id);
@@ -273,18 +281,15 @@ async fn old_rows_go_and_recent_ones_stay(app: TestApp) {
     );
 }
 
-async fn a_replay_across_a_month_boundary_records_nothing_new(app: TestApp) {
+async fn a_replay_across_a_day_boundary_records_nothing_new(app: TestApp) {
     let site = site(&app).await;
     let ids = (site.checkpoint_id, site.organization_id, site.person_id);
-    let this_month = month_of(Utc::now().naive_utc());
-    let last_month = this_month - Months::new(1);
-    let before_midnight = this_month - Duration::minutes(1);
-    let after_midnight = this_month + Duration::minutes(5);
+    let today = day_of(Utc::now().naive_utc());
+    let yesterday = today - Duration::days(1);
+    let before_midnight = today - Duration::minutes(1);
+    let after_midnight = today + Duration::minutes(5);
 
     let (first, replay, stored, partitions) = with_conn(&app, move |conn| {
-        // Last month may be older than the replay window today: make sure
-        // it has its own partition, as it had while it was recent.
-        db::retention::create_visit_partition(conn, last_month).unwrap();
         let first = visit_of(seed_visit(conn, ids, before_midnight, Some("gate-1/2359")));
         let replay = visit_of(seed_visit(conn, ids, after_midnight, Some("gate-1/2359")));
         let other = visit_of(seed_visit(conn, ids, after_midnight, Some("gate-1/0005")));
@@ -307,8 +312,8 @@ async fn a_replay_across_a_month_boundary_records_nothing_new(app: TestApp) {
     if !partitions.is_empty() {
         assert_eq!(
             partitions,
-            [partition_name(last_month), partition_name(this_month)],
-            "the two visits live in two months' partitions"
+            [partition_name(yesterday), partition_name(today)],
+            "the two visits live in two days' partitions"
         );
     }
 
@@ -367,7 +372,7 @@ async fn the_partitioning_migration_keeps_every_visit(app: TestApp) {
     .await;
 
     let url = app.state.settings.database_url.clone();
-    let (down, up) = actix_web::web::block(move || {
+    let (down, up, homes) = actix_web::web::block(move || {
         let keys_in_visits = |conn: &mut DbConnection| -> Vec<(String, Option<String>)> {
             visits::table
                 .select((visits::public_id, visits::idempotency_key))
@@ -401,7 +406,22 @@ async fn the_partitioning_migration_keeps_every_visit(app: TestApp) {
         let down = keys_in_visits(&mut conn);
         cycle(&mut conn, false);
         let up = (keys_in_visits(&mut conn), keys(&mut conn));
-        (down, up)
+        // Where each visit lives after the way up, and where its day's
+        // partition would be.
+        let mut homes: Vec<(String, String)> = Vec::new();
+        if matches!(conn, DbConnection::Postgresql(_)) {
+            let stored: Vec<(String, NaiveDateTime)> = visits::table
+                .select((visits::public_id, visits::entered_at))
+                .load(&mut conn)
+                .unwrap();
+            for (id, entered_at) in stored {
+                homes.push((
+                    partition_of(&mut conn, &id),
+                    partition_name(day_of(entered_at)),
+                ));
+            }
+        }
+        (down, up, homes)
     })
     .await
     .unwrap();
@@ -416,14 +436,15 @@ async fn the_partitioning_migration_keeps_every_visit(app: TestApp) {
     let (visits_up, keys_up) = up;
     assert_eq!(visits_up, down);
     assert_eq!(keys_up, ["once", "twice"]);
+    // On PostgreSQL the migration makes a partition for every day that
+    // holds a visit, the 40-day-old one included: none waits in the default.
+    for (home, day) in &homes {
+        assert_eq!(home, day);
+    }
 
     // Scans replay against the keys the migration carried over.
     let (status, replay) = scan(&app, &site, "once").await;
     assert_eq!(status, StatusCode::OK, "{replay}");
-}
-
-fn partition_name(month: NaiveDateTime) -> String {
-    month.format("visits_%Y_%m").to_string()
 }
 
 #[derive(QueryableByName)]
@@ -454,84 +475,136 @@ fn partitions(conn: &mut DbConnection) -> Vec<String> {
     rows.into_iter().map(|row| row.name).collect()
 }
 
-async fn a_month_past_the_cutoff_is_dropped_as_a_partition(app: TestApp) {
-    let site = site(&app).await;
-    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
-    // Retention runs as if it were the 20th of the month three months from
-    // now: with visits kept 60 days, this month lies wholly before the
-    // cutoff, and next month straddles it.
-    let this_month = month_of(Utc::now().naive_utc());
-    let later = (this_month + Months::new(3) + Duration::days(19)).and_utc();
-    let cutoff = later.naive_utc() - Duration::days(60);
-    let next_month = this_month + Months::new(1);
-    assert_eq!(month_of(cutoff), next_month);
+/// The names of the partitions of `count` days from `first`.
+fn day_partitions(first: NaiveDateTime, count: i64) -> Vec<String> {
+    (0..count)
+        .map(|day| partition_name(first + Duration::days(day)))
+        .collect()
+}
 
-    let seeded = with_conn(&app, move |conn| {
-        let mut seeded = Vec::new();
-        for entered_at in [
-            this_month - Months::new(6),                     // default partition, old
-            this_month + Duration::days(1),                  // this month: dropped
-            cutoff - Duration::hours(1),                     // straddling month, old
-            cutoff + Duration::hours(1),                     // straddling month, kept
-            this_month + Months::new(2) + Duration::days(1), // kept
-            this_month + Months::new(9),                     // default partition, kept
-        ] {
-            seeded.push(visit_of(seed_visit(conn, ids, entered_at, None)).1);
-        }
-        assert_eq!(partition_of(conn, &seeded[0].public_id), "visits_default");
-        assert_eq!(
-            partition_of(conn, &seeded[1].public_id),
-            partition_name(this_month)
-        );
-        seeded
-    })
-    .await;
-
-    let report = run(&app, policy(), later, Mode::Apply).await;
-    let dropped: Vec<&str> = report
+fn dropped(report: &Report) -> Vec<&str> {
+    report
         .partitions_dropped
         .iter()
         .map(|p| p.name.as_str())
-        .collect();
-    assert!(
-        dropped.contains(&partition_name(this_month).as_str()),
-        "{report}"
-    );
-    assert!(
-        !dropped.contains(&partition_name(next_month).as_str()),
-        "{report}"
-    );
-    assert_eq!(
-        report.visits_deleted, 2,
-        "by range: the old default row and the straddling one"
-    );
-    assert!(report.partitions_postponed.is_empty(), "{report}");
-    assert_eq!(
-        report.default_partition_rows, 1,
-        "the far future waits in the default"
-    );
-    let created: Vec<String> = (4..=6)
-        .map(|months| partition_name(this_month + Months::new(months)))
-        .collect();
-    assert_eq!(report.partitions_created, created, "{report}");
+        .collect()
+}
 
+/// A day straddling the cutoff stays whole, its visits past the age
+/// included; the first run after all of it is past the age drops it, and
+/// no visit younger than the age goes with it.
+async fn a_day_is_dropped_once_all_of_it_is_past_the_age(app: TestApp) {
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    // Two days ago: the migration made the partitions of the last 7 days.
+    let today = day_of(Utc::now().naive_utc());
+    let day = today - Duration::days(2);
+    let early = day + Duration::hours(1);
+    let late = day + Duration::hours(23);
+    let next = day + Duration::days(1);
+    let seeded = with_conn(&app, move |conn| {
+        for entered_at in [early, late, next] {
+            seed_visit(conn, ids, entered_at, None);
+        }
+        partitions(conn)
+    })
+    .await;
+    assert!(seeded.contains(&partition_name(day)), "{seeded:?}");
+    let age = Duration::days(i64::from(policy().visit_days));
+
+    // Noon of the 60th day after: the early visit is past the age, the late
+    // one is not, and their day straddles the cutoff.
+    let noon = (day + age + Duration::hours(12)).and_utc();
+    assert!(noon.naive_utc() - early > age && noon.naive_utc() - late < age);
+    let report = run(&app, policy(), noon, Mode::Apply).await;
+    // The older days of the migration's window go whole; this one stays.
+    assert_eq!(
+        dropped(&report),
+        day_partitions(today - Duration::days(7), 5),
+        "{report}"
+    );
+    assert_eq!(report.visits_deleted, 0, "{report}");
     let (listed, left) = with_conn(&app, |conn| (partitions(conn), entered(conn))).await;
-    assert!(!listed.contains(&partition_name(this_month)), "{listed:?}");
-    for month in 1..=6 {
-        assert!(
-            listed.contains(&partition_name(this_month + Months::new(month))),
-            "{listed:?}"
-        );
-    }
-    assert!(listed.contains(&"visits_default".to_owned()));
-    let kept: Vec<NaiveDateTime> = [&seeded[3], &seeded[4], &seeded[5]]
-        .iter()
-        .map(|v| v.entered_at)
-        .collect();
-    assert_eq!(left, kept);
+    assert!(listed.contains(&partition_name(day)), "{listed:?}");
+    assert_eq!(left, [early, late, next]);
 
-    // Scans go on: today's month has no partition now, so a scan lands in
-    // the default partition, and its replay is still recognized.
+    // Midnight after it: all of the day is past the age. A dry run says so
+    // and changes nothing.
+    let midnight = (next + age).and_utc();
+    let report = run(&app, policy(), midnight, Mode::DryRun).await;
+    assert_eq!(dropped(&report), [partition_name(day)], "{report}");
+    let left = with_conn(&app, entered).await;
+    assert_eq!(left.len(), 3);
+
+    let report = run(&app, policy(), midnight, Mode::Apply).await;
+    assert_eq!(dropped(&report), [partition_name(day)], "{report}");
+    assert_eq!(report.visits_deleted, 0, "{report}");
+    assert!(report.partitions_postponed.is_empty(), "{report}");
+    let (listed, left) = with_conn(&app, |conn| (partitions(conn), entered(conn))).await;
+    assert!(!listed.contains(&partition_name(day)), "{listed:?}");
+    assert!(listed.contains(&partition_name(next)), "{listed:?}");
+    // The visit of the next day is exactly the age: it stays. Those that
+    // went were past the age by less than a day.
+    assert_eq!(left, [next]);
+    for gone in [early, late] {
+        let age_at_drop = midnight.naive_utc() - gone;
+        assert!(age_at_drop >= age && age_at_drop <= age + Duration::days(1));
+    }
+}
+
+/// Rows of days without a partition wait in the default partition: the
+/// job deletes them by range at the exact age, a scan lands there when its
+/// day's partition is gone, and making the day's partition moves it out.
+async fn the_default_partition_catches_days_without_a_partition(app: TestApp) {
+    let site = site(&app).await;
+    let ids = (site.checkpoint_id, site.organization_id, site.person_id);
+    let now = Utc::now();
+    let cutoff = now.naive_utc() - Duration::days(i64::from(policy().visit_days));
+    let today = day_of(now.naive_utc());
+    let far = today + Duration::days(200);
+    let kept = db::truncate_to_micros(cutoff + Duration::hours(1));
+    let homes = with_conn(&app, move |conn| {
+        let mut homes = Vec::new();
+        for entered_at in [
+            today - Duration::days(100),
+            db::truncate_to_micros(cutoff - Duration::hours(1)),
+            kept,
+            far,
+        ] {
+            let visit = visit_of(seed_visit(conn, ids, entered_at, None)).1;
+            homes.push(partition_of(conn, &visit.public_id));
+        }
+        homes
+    })
+    .await;
+    assert_eq!(homes, ["visits_default"; 4]);
+
+    let report = run(&app, policy(), now, Mode::DryRun).await;
+    assert_eq!(report.visits_deleted, 2, "{report}");
+    let report = run(&app, policy(), now, Mode::Apply).await;
+    assert_eq!(report.visits_deleted, 2, "{report}");
+    assert_eq!(report.default_partition_rows, 2, "{report}");
+    assert!(report.partitions_dropped.is_empty(), "{report}");
+    let left = with_conn(&app, entered).await;
+    assert_eq!(left, [kept, far]);
+
+    // Run as if 62 and a half days had passed: today's partition goes, and
+    // the days around then are made.
+    let later = (today + Duration::days(62) + Duration::hours(12)).and_utc();
+    let report = run(&app, policy(), later, Mode::Apply).await;
+    assert!(
+        dropped(&report).contains(&partition_name(today).as_str()),
+        "{report}"
+    );
+    let needed = day_partitions(
+        day_of(later.naive_utc()) - Duration::days(7),
+        7 + 1 + DAYS_AHEAD,
+    );
+    assert_eq!(report.partitions_created, needed, "{report}");
+    assert_eq!(report.visits_deleted, 1, "the kept row aged: {report}");
+    assert_eq!(report.default_partition_rows, 1, "{report}");
+
+    // A scan today finds no partition of its day: it lands in the default.
     let (status, first) = scan(&app, &site, "gate-1/today").await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     let visit_id = first["visit_id"].as_str().unwrap().to_owned();
@@ -539,21 +612,152 @@ async fn a_month_past_the_cutoff_is_dropped_as_a_partition(app: TestApp) {
     let home = with_conn(&app, move |conn| partition_of(conn, &lookup)).await;
     assert_eq!(home, "visits_default");
 
-    // The next run (at the real time) makes this month's partition again
-    // and moves the scan into it; the replay still finds it there.
+    // The next run, at the real time, makes today's partition again and
+    // moves the scan into it; its replay still finds it there.
     let report = run(&app, policy(), Utc::now(), Mode::Apply).await;
     assert!(
-        report
-            .partitions_created
-            .contains(&partition_name(this_month)),
+        report.partitions_created.contains(&partition_name(today)),
         "{report}"
     );
+    assert_eq!(report.default_partition_rows, 1, "the far future stays");
     let lookup = visit_id.clone();
     let home = with_conn(&app, move |conn| partition_of(conn, &lookup)).await;
-    assert_eq!(home, partition_name(this_month));
+    assert_eq!(home, partition_name(today));
     let (status, again) = scan(&app, &site, "gate-1/today").await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["visit_id"], visit_id.as_str());
+}
+
+/// Day after day, the job keeps the days of the retention age (the day
+/// straddling the cutoff included) and the days ahead, and no more.
+async fn partitions_stay_at_the_retention_window_and_the_days_ahead(app: TestApp) {
+    let shortest = RetentionSettings {
+        visit_days: RetentionSettings::MIN_VISIT_DAYS,
+        ..policy()
+    };
+    let age = i64::from(shortest.visit_days);
+    let most = usize::try_from(age + 1 + DAYS_AHEAD).unwrap();
+    let start = Utc::now();
+    for days in 1..=10 {
+        let at = start + Duration::days(days);
+        let report = run(&app, shortest.clone(), at, Mode::Apply).await;
+        assert!(report.partitions_postponed.is_empty(), "{report}");
+        let mut listed = with_conn(&app, partitions).await;
+        assert!(listed.contains(&"visits_default".to_owned()));
+        assert!(listed.len() <= most + 1, "day {days}: {listed:?}");
+        if days == 10 {
+            let mut expected = day_partitions(
+                day_of(at.naive_utc()) - Duration::days(age),
+                age + 1 + DAYS_AHEAD,
+            );
+            expected.push("visits_default".to_owned());
+            listed.sort();
+            expected.sort();
+            assert_eq!(listed, expected);
+        }
+    }
+}
+
+/// The partitions of `visits` that the current transaction has locked: a
+/// plan locks the partitions it may read, and only those.
+fn locked_partitions(conn: &mut DbConnection) -> Vec<String> {
+    let rows: Vec<Named> = diesel::sql_query(
+        "SELECT DISTINCT c.relname::text AS name
+           FROM pg_locks l
+           JOIN pg_class c ON c.oid = l.relation
+           JOIN pg_inherits i ON i.inhrelid = c.oid
+          WHERE l.pid = pg_backend_pid() AND i.inhparent = 'visits'::regclass
+          ORDER BY 1",
+    )
+    .load(conn)
+    .unwrap();
+    rows.into_iter().map(|row| row.name).collect()
+}
+
+/// Runs `read` in a transaction of its own and says which partitions of
+/// visits it locked. Plans are made for the values at hand, as for the
+/// first executions of any statement: a generic plan prunes when it starts
+/// (`Subplans Removed` in EXPLAIN) but locks every partition first, which
+/// this way of looking could not tell apart.
+fn partitions_read<T>(
+    conn: &mut DbConnection,
+    read: impl FnOnce(&mut DbConnection) -> T,
+) -> (T, Vec<String>) {
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(conn)?;
+        let value = read(conn);
+        Ok((value, locked_partitions(conn)))
+    })
+    .unwrap()
+}
+
+async fn reads_of_open_visits_touch_only_the_days_they_can_be_in(app: TestApp) {
+    let site = site(&app).await;
+    let (status, scanned) = scan(&app, &site, "gate-1/open").await;
+    assert_eq!(status, StatusCode::CREATED, "{scanned}");
+    let public_id = scanned["visit_id"].as_str().unwrap().to_owned();
+    let (checkpoint, person) = (site.checkpoint_id, site.person_id);
+    with_conn(&app, move |conn| {
+        let now = db::now();
+        let around: Vec<String> = (-1..=1)
+            .map(|day| partition_name(day_of(now) + Duration::days(day)))
+            .collect();
+        let total = partitions(conn).len();
+        assert!(total >= 7 + 1 + 14, "{total}");
+
+        let (open, read) = partitions_read(conn, |conn| {
+            db::visits::open_visit(conn, checkpoint, Some(person), None, now).unwrap()
+        });
+        let open = open.expect("the visit is open");
+        assert!(
+            !read.is_empty() && read.iter().all(|p| around.contains(p)),
+            "{read:?}"
+        );
+
+        let (found, read) = partitions_read(conn, |conn| {
+            db::visits::by_public_id(conn, &public_id, now).unwrap()
+        });
+        assert_eq!(found.map(|v| v.id), Some(open.id));
+        assert!(read.iter().all(|p| around.contains(p)), "{read:?}");
+
+        // The resident's own list: open visits, and a later page.
+        let own = |open_at, before| db::visits::OwnVisitFilter {
+            person_id: None,
+            checkpoint: None,
+            open_at,
+            before,
+            limit: 10,
+        };
+        let (listed, read) = partitions_read(conn, |conn| {
+            db::visits::of_resident(conn, person, &own(Some(now), None)).unwrap()
+        });
+        assert_eq!(listed.len(), 1);
+        assert!(read.iter().all(|p| around.contains(p)), "{read:?}");
+
+        // A later page of the list reads no day after its cursor.
+        let cursor = day_of(now) - Duration::days(2) + Duration::hours(1);
+        let (_, read) = partitions_read(conn, |conn| {
+            db::visits::of_resident(conn, person, &own(None, Some((cursor, i64::MAX)))).unwrap()
+        });
+        assert!(!read.is_empty(), "{read:?}");
+        assert!(
+            read.iter()
+                .all(|p| p == "visits_default" || *p <= partition_name(day_of(cursor))),
+            "{read:?}"
+        );
+
+        let (closed, read) = partitions_read(conn, |conn| {
+            db::visits::close(conn, &open, now, "staff_scan").unwrap()
+        });
+        assert_eq!(closed.exit_method.as_deref(), Some("staff_scan"));
+        assert_eq!(read, [partition_name(day_of(open.entered_at))]);
+
+        // A read that names no entry time reads every partition: the way
+        // of looking sees the difference.
+        let (_, read) = partitions_read(conn, |conn| db::visits::by_id(conn, open.id).unwrap());
+        assert_eq!(read.len(), total, "{read:?}");
+    })
+    .await;
 }
 
 fn postgres_url(app: &TestApp) -> String {
@@ -603,8 +807,14 @@ async fn one_replica_at_a_time_runs_retention(app: TestApp) {
 }
 
 async fn a_drop_that_cannot_get_its_lock_waits_for_the_next_run(app: TestApp) {
-    let this_month = month_of(Utc::now().naive_utc());
-    let later = (this_month + Months::new(3) + Duration::days(19)).and_utc();
+    let today = day_of(Utc::now().naive_utc());
+    // A run at noon 60 days from today drops the days before today and
+    // makes the days around then, so that a run a day later has one day to
+    // drop, today, and one to make.
+    let noon = (today + Duration::days(60) + Duration::hours(12)).and_utc();
+    let report = run(&app, policy(), noon, Mode::Apply).await;
+    assert!(report.partitions_postponed.is_empty(), "{report}");
+    let later = noon + Duration::days(1);
 
     // A long read holds the visits table: dropping a partition would have
     // to wait for it, and every scan would queue behind the drop.
@@ -616,22 +826,19 @@ async fn a_drop_that_cannot_get_its_lock_waits_for_the_next_run(app: TestApp) {
     let report = run(&app, policy(), later, Mode::Apply).await;
     assert!(report.partitions_dropped.is_empty(), "{report}");
     assert!(
-        report
-            .partitions_postponed
-            .contains(&partition_name(this_month)),
+        report.partitions_postponed.contains(&partition_name(today)),
         "{report}"
     );
+    // Making a partition moves rows out of the default partition, which
+    // the read holds too: the new day waits for the next run as well.
+    let ahead = partition_name(day_of(later.naive_utc()) + Duration::days(DAYS_AHEAD));
+    assert!(report.partitions_postponed.contains(&ahead), "{report}");
     diesel::sql_query("COMMIT").execute(&mut reader).unwrap();
 
     let report = run(&app, policy(), later, Mode::Apply).await;
     assert!(report.partitions_postponed.is_empty(), "{report}");
-    assert!(
-        report
-            .partitions_dropped
-            .iter()
-            .any(|p| p.name == partition_name(this_month)),
-        "{report}"
-    );
+    assert_eq!(dropped(&report), [partition_name(today)], "{report}");
+    assert_eq!(report.partitions_created, [ahead], "{report}");
     let listed = with_conn(&app, partitions).await;
-    assert!(!listed.contains(&partition_name(this_month)), "{listed:?}");
+    assert!(!listed.contains(&partition_name(today)), "{listed:?}");
 }

@@ -1,5 +1,5 @@
--- Visits partitioned by month of entry on PostgreSQL, so that retention
--- drops a whole month of visits instead of deleting its rows one by one.
+-- Visits partitioned by day of entry (UTC) on PostgreSQL, so that
+-- retention drops whole days of visits instead of deleting rows one by one.
 --
 -- PostgreSQL requires every unique constraint of a partitioned table to
 -- include the partition key, so the two guarantees that the plain table
@@ -7,13 +7,13 @@
 --
 -- * A replayed scan is recognized by its idempotency key in
 --   `visit_idempotency_keys`, a table of its own with its own uniqueness:
---   the replay may land in another month than the scan it replays (a scan at
---   23:59 on the last day of a month, sent again at 00:05 without its time).
---   Keys are kept for the 7 days in which the scan endpoint accepts a replay,
---   plus a day, and then deleted by the retention job.
+--   the replay may land in another day than the scan it replays (a scan at
+--   23:59, sent again at 00:05 without its time). Keys are kept for the 7
+--   days in which the scan endpoint accepts a replay, plus a day, and then
+--   deleted by the retention job.
 -- * A visit's public id is 128 random bits; the database enforces it unique
 --   together with the entry time, and the random bits make two visits with
---   one id vanishingly unlikely across months.
+--   one id vanishingly unlikely across days.
 
 ALTER TABLE visits RENAME TO visits_unpartitioned;
 ALTER SEQUENCE visits_id_seq RENAME TO visits_unpartitioned_id_seq;
@@ -39,21 +39,22 @@ CREATE TABLE visits (
     exit_method TEXT
 ) PARTITION BY RANGE (entered_at);
 
--- Rows whose month has no partition yet land here, so that a scan is never
--- refused for want of a partition; creating the month's partition moves
--- them out.
+-- Rows whose day has no partition (the retention job stopped for more
+-- than the 14 days it prepares ahead) land here, so that a scan is never
+-- refused for want of a partition; creating the day's partition moves them
+-- out.
 CREATE TABLE visits_default PARTITION OF visits DEFAULT;
 
--- Creates the partition of the month that holds `month_start` (UTC), named
--- visits_YYYY_MM, unless it exists; rows of that month waiting in the
+-- Creates the partition of the UTC day that holds `day_start`, named
+-- visits_YYYY_MM_DD, unless it exists; rows of that day waiting in the
 -- default partition move into it. Returns whether it created one. The
 -- migration and the retention job both call it.
-CREATE FUNCTION antoan_create_visit_partition(month_start TIMESTAMP) RETURNS BOOLEAN
+CREATE FUNCTION antoan_create_visit_partition(day_start TIMESTAMP) RETURNS BOOLEAN
 LANGUAGE plpgsql AS $$
 DECLARE
-    first_instant TIMESTAMP := date_trunc('month', month_start);
-    next_instant TIMESTAMP := date_trunc('month', month_start) + INTERVAL '1 month';
-    partition_name TEXT := 'visits_' || to_char(date_trunc('month', month_start), 'YYYY_MM');
+    first_instant TIMESTAMP := date_trunc('day', day_start);
+    next_instant TIMESTAMP := date_trunc('day', day_start) + INTERVAL '1 day';
+    partition_name TEXT := 'visits_' || to_char(date_trunc('day', day_start), 'YYYY_MM_DD');
 BEGIN
     IF to_regclass(partition_name) IS NOT NULL THEN
         RETURN FALSE;
@@ -69,16 +70,20 @@ BEGIN
 END
 $$;
 
--- A partition for every month that holds a visit, for the month 7 days ago
--- (scans replayed from an offline queue may be that old), this month and
--- the next three; the retention job keeps creating them ahead.
-SELECT antoan_create_visit_partition(month_start)
-  FROM generate_series(
-           date_trunc('month', LEAST(
-               (SELECT min(entered_at) FROM visits_unpartitioned),
-               (now() AT TIME ZONE 'UTC') - INTERVAL '7 days')),
-           date_trunc('month', now() AT TIME ZONE 'UTC') + INTERVAL '3 months',
-           INTERVAL '1 month') AS month_start;
+-- A partition for every day that holds a visit, for the 7 days back in
+-- which scans replayed from an offline queue may still arrive, for today
+-- and for the next 14 days, as the retention job makes them (see
+-- `DAYS_AHEAD` in api/src/retention.rs). Days older than the retention age
+-- go at the job's first run.
+SELECT antoan_create_visit_partition(day_start)
+  FROM (SELECT DISTINCT date_trunc('day', entered_at) AS day_start
+          FROM visits_unpartitioned
+        UNION
+        SELECT generate_series(
+                   date_trunc('day', (now() AT TIME ZONE 'UTC') - INTERVAL '7 days'),
+                   date_trunc('day', now() AT TIME ZONE 'UTC') + INTERVAL '14 days',
+                   INTERVAL '1 day')) AS days
+ ORDER BY day_start;
 
 INSERT INTO visits (id, public_id, checkpoint_id, organization_id, person_id, subject_document,
                     subject_name, colour, reason, policy_version, method, signature,
@@ -98,7 +103,7 @@ SELECT setval(pg_get_serial_sequence('visits', 'id'), last_id)
 CREATE TABLE visit_idempotency_keys (
     checkpoint_id BIGINT NOT NULL REFERENCES checkpoints (id),
     idempotency_key TEXT NOT NULL,
-    -- The visit the key recorded, found by its id within its month.
+    -- The visit the key recorded, found by its id within its day.
     visit_public_id TEXT NOT NULL,
     entered_at TIMESTAMP NOT NULL,
     PRIMARY KEY (checkpoint_id, idempotency_key)

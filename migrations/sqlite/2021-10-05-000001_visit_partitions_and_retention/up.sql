@@ -1,6 +1,6 @@
 -- Idempotency keys of scans and check-ins move to a table of their own on
--- SQLite, as on PostgreSQL (where the visits table is partitioned by month
--- and cannot keep a unique key across months): a replay is recognized by
+-- SQLite, as on PostgreSQL (where the visits table is partitioned by day
+-- and cannot keep a unique key across days): a replay is recognized by
 -- its key for the 7 days in which the scan endpoint accepts one, plus a
 -- day, and the retention job then deletes the key. SQLite has no
 -- partitions; the retention job deletes old visits by range in batches.

@@ -52,6 +52,23 @@ export const checkpoint: Schemas['CheckpointView'] = {
   created_at: '2021-10-01T00:00:00Z',
 };
 
+/** A recovery request filed by a resident of Linh Xuân, giving both dates: the ward may record the recovery. */
+export const recoveryRequest: Schemas['CorrectionView'] = {
+  id: 'correction-1',
+  person_id: 'person-3',
+  person_full_name: 'Lê Thị Hoa',
+  person_document_number_masked: '******000103',
+  kind: 'recovery',
+  routed_to: 'ward',
+  ward_code: '26794',
+  state: 'open',
+  description: 'Đã khỏi bệnh, mã vẫn đen.',
+  recovery: { positive_on: '2021-10-01', recovered_on: '2021-10-15', certificate_number: 'LX-2021-0042' },
+  history: [{ from_state: null, to_state: 'open', by_account_id: 'account-resident', by_role: 'resident', at: '2021-11-01T01:00:00Z' }],
+  created_at: '2021-11-01T01:00:00Z',
+  updated_at: '2021-11-01T01:00:00Z',
+};
+
 /** An RFC 9457 problem as the API answers one, with the failing fields if any. */
 export function problem(status: number, code: string, errors: Schemas['FieldError'][] = []): Schemas['Problem'] {
   return { type: `/problems/${code}`, title: 'Problem', status, detail: `the API says ${code}`, code, errors };

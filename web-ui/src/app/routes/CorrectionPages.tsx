@@ -1,6 +1,7 @@
 // Correction requests: a person's own page (to follow them, newest first,
-// and to file one),
-// the ward's or the city's queue, and one request to handle.
+// and to file one), the ward's or the city's queue, and one request to
+// handle, where a removal that revoked the person's codes leads to the
+// ward's print list for a new card.
 import { Link } from 'react-router';
 import { ErrorNotice } from '@/components/ErrorNotice';
 import { CorrectionDetail } from '@/features/corrections/components/CorrectionDetail';
@@ -9,6 +10,7 @@ import { CorrectionQueue } from '@/features/corrections/components/CorrectionQue
 import { PersonCorrections } from '@/features/corrections/components/PersonCorrections';
 import { PortalExport } from '@/features/corrections/components/PortalExport';
 import { usePerson } from '@/features/people/api/people';
+import { AddToPrintBatch } from '@/features/wards/components/AddToPrintBatch';
 import { useI18n } from '@/lib/i18n';
 import { useSession } from '@/lib/session';
 
@@ -69,7 +71,13 @@ export function CorrectionPage({ id }: { id: string }) {
   return (
     <div className="page">
       <h1>{t('correction.one')}</h1>
-      <CorrectionDetail id={id} account={current.account} />
+      <CorrectionDetail
+        id={id}
+        account={current.account}
+        reprint={(correction) => (
+          <AddToPrintBatch personId={correction.person_id} name={correction.person_full_name} document={correction.person_document_number_masked} />
+        )}
+      />
       <p>
         <Link to="/corrections">{t('queue.back')}</Link>
       </p>

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { expect, test } from 'vitest';
 import type { Schemas } from '@/api/client';
-import { problem } from '@/test/fixtures';
+import { problem, recoveryRequest } from '@/test/fixtures';
 import { account, logIn, renderPage } from '@/test/render';
 import { http, server } from '@/test/server';
 import { CorrectionDetail } from './CorrectionDetail';
@@ -10,21 +10,7 @@ import { CorrectionDetail } from './CorrectionDetail';
 const vaccines = http.get('/api/v1/vaccines', ({ response }) => response(200).json([]));
 const officer = account('ward_officer', { ward_code: '26794' });
 
-const request: Schemas['CorrectionView'] = {
-  id: 'correction-1',
-  person_id: 'person-3',
-  person_full_name: 'Lê Thị Hoa',
-  person_document_number_masked: '******000103',
-  kind: 'recovery',
-  routed_to: 'ward',
-  ward_code: '26794',
-  state: 'open',
-  description: 'Đã khỏi bệnh, mã vẫn đen.',
-  recovery: { positive_on: '2021-10-01', recovered_on: '2021-10-15', certificate_number: 'LX-2021-0042' },
-  history: [{ from_state: null, to_state: 'open', by_account_id: 'account-resident', by_role: 'resident', at: '2021-11-01T01:00:00Z' }],
-  created_at: '2021-11-01T01:00:00Z',
-  updated_at: '2021-11-01T01:00:00Z',
-};
+const request = recoveryRequest;
 
 test('a ward officer resolves a recovery request and records the recovery with it', async () => {
   const moves: Schemas['TransitionRequest'][] = [];
@@ -32,6 +18,10 @@ test('a ward officer resolves a recovery request and records the recovery with i
   server.use(
     vaccines,
     http.get('/api/v1/corrections/{id}', ({ response }) => response(200).json(current)),
+    // Resolving lists the person's recoveries, any of which could be removed.
+    http.get('/api/v1/people/{id}/health-records', ({ response }) =>
+      response(200).json({ vaccinations: [], recoveries: [], test_results: [], health_declarations: [] }),
+    ),
     http.post('/api/v1/corrections/{id}/transitions', async ({ request: sent, params, response }) => {
       expect(params.id).toBe('correction-1');
       const body = await sent.json();

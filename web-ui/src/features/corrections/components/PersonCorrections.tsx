@@ -1,11 +1,13 @@
-// A person's correction requests, newest first, each with where it stands
-// and every change so far, as the person (or their ward office) follows them.
+// A person's correction requests, newest first, each with where it stands,
+// every change so far and any record its resolution removed, as the person
+// (or their ward office) follows them.
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorNotice } from '@/components/ErrorNotice';
 import { useI18n } from '@/lib/i18n';
 import { usePersonCorrections } from '../api/corrections';
 import { CorrectionDetails, CorrectionHistory } from './CorrectionSummary';
+import { RemovedRecordDetails } from './RecordRemoval';
 import { Pager } from '@/components/Pager';
 
 export function PersonCorrections({ personId, linkToQueue = false }: { personId: string; linkToQueue?: boolean }) {
@@ -22,6 +24,7 @@ export function PersonCorrections({ personId, linkToQueue = false }: { personId:
         {list.data?.items.map((correction) => (
           <li key={correction.id} className="card correction">
             <CorrectionDetails correction={correction} />
+            <RemovedRecordDetails correction={correction} heading="h3" />
             <h3>{t('correction.history')}</h3>
             <CorrectionHistory correction={correction} />
             {linkToQueue && (
