@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::batch::BatchSettings;
 use crate::db::DatabaseUrl;
 use crate::limits::LoginLimits;
 
@@ -88,6 +89,8 @@ pub struct Settings {
     /// because the document number is already registered.
     pub registration_refusals_per_address: u32,
     pub retention: RetentionSettings,
+    /// The threads that record scans in batches (group commit).
+    pub scan_writers: BatchSettings,
 }
 
 /// How long visits and the access ledger are kept, and how often the
@@ -247,6 +250,26 @@ impl Settings {
             DatabaseUrl::Postgres(_) => 16,
             DatabaseUrl::Sqlite(_) => 8,
         };
+        // SQLite has one writer at a time whatever the threads, so one
+        // thread takes every waiting scan into its batch; PostgreSQL
+        // overlaps a few batches' round trips.
+        let default_scan_writers = match database_url {
+            DatabaseUrl::Postgres(_) => 4,
+            DatabaseUrl::Sqlite(_) => 1,
+        };
+        let scan_writers = BatchSettings {
+            writers: usize::try_from(number(&get, "ANTOAN_SCAN_WRITERS", default_scan_writers)?)
+                .map_err(|_| error("ANTOAN_SCAN_WRITERS", "too large".into()))?,
+            max_batch: usize::try_from(number(&get, "ANTOAN_SCAN_BATCH_MAX", 64)?)
+                .map_err(|_| error("ANTOAN_SCAN_BATCH_MAX", "too large".into()))?,
+            queue: 4096,
+        };
+        if scan_writers.writers > 64 {
+            return Err(error("ANTOAN_SCAN_WRITERS", "at most 64".into()));
+        }
+        if scan_writers.max_batch > 1000 {
+            return Err(error("ANTOAN_SCAN_BATCH_MAX", "at most 1000".into()));
+        }
 
         Ok(Self {
             mode,
@@ -327,6 +350,7 @@ impl Settings {
                 10,
             )?,
             retention,
+            scan_writers,
         })
     }
 }

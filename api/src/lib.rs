@@ -3,6 +3,7 @@
 //! this library, which the tests drive in-process.
 
 pub mod auth;
+pub mod batch;
 pub mod bench;
 pub mod cli;
 pub mod config;

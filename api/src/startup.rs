@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{Role, TokenIssuer};
+use crate::batch::Batcher;
 use crate::config::{Mode, Settings};
 use crate::db::{self, Db, accounts};
 use crate::error::ApiError;
@@ -69,8 +70,16 @@ pub fn prepare_state(settings: Settings) -> Result<AppState, StartupError> {
         settings.registration_refusals_per_address,
         std::time::Duration::from_secs(3600),
     );
+    let scans = Batcher::start(
+        "scan-writer",
+        db.clone(),
+        settings.scan_writers,
+        crate::routes::scans::record_scans,
+    )
+    .map_err(|err| StartupError::Database(format!("cannot start the scan writers: {err}")))?;
     Ok(AppState {
         db,
+        scans,
         tokens,
         keys,
         settings,

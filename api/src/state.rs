@@ -3,10 +3,12 @@
 //! any number of replicas can serve the same clients.
 
 use crate::auth::TokenIssuer;
+use crate::batch::Batcher;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::limits::{LoginLimiter, RegistrationLimiter};
 use crate::qr::keys::KeyRing;
+use crate::routes::scans::{ScanJob, Scanned};
 
 pub struct AppState {
     pub db: Db,
@@ -17,4 +19,6 @@ pub struct AppState {
     pub login_limiter: LoginLimiter,
     /// Registrations refused as already registered; per process, see `limits`.
     pub registration_limiter: RegistrationLimiter,
+    /// The queue in front of the threads that record scans in batches.
+    pub scans: Batcher<ScanJob, Scanned>,
 }

@@ -135,19 +135,32 @@ pub fn record_many(
         .iter()
         .copied()
         .filter(|id| reader.person_id != Some(*id))
-        .map(|person_id| NewEntry {
-            public_id: super::new_public_id(),
-            person_id,
-            account_id: Some(reader.account_id),
-            account_role: reader.role.as_str().to_owned(),
-            kind: access.kind.as_str().to_owned(),
-            purpose: access.purpose.map(str::to_owned),
-            organization_id: access.organization_id,
-            checkpoint_id: access.checkpoint_id,
-            accessed_at: now,
-        })
+        .map(|person_id| new_entry(reader, person_id, access, now))
         .collect();
-    // Nine bound values a row keeps every chunk far below SQLite's limit.
+    insert_entries(conn, &entries)
+}
+
+fn new_entry(
+    reader: &Principal,
+    person_id: i64,
+    access: &Access<'_>,
+    now: NaiveDateTime,
+) -> NewEntry {
+    NewEntry {
+        public_id: super::new_public_id(),
+        person_id,
+        account_id: Some(reader.account_id),
+        account_role: reader.role.as_str().to_owned(),
+        kind: access.kind.as_str().to_owned(),
+        purpose: access.purpose.map(str::to_owned),
+        organization_id: access.organization_id,
+        checkpoint_id: access.checkpoint_id,
+        accessed_at: now,
+    }
+}
+
+fn insert_entries(conn: &mut DbConnection, entries: &[NewEntry]) -> Result<(), ApiError> {
+    // Nine bound values a row keep every chunk far below SQLite's limit.
     for chunk in entries.chunks(500) {
         let insert = diesel::insert_into(access_log::table).values(chunk);
         match conn {
@@ -156,6 +169,21 @@ pub fn record_many(
         };
     }
     Ok(())
+}
+
+/// Records reads by different readers at once (a batch of scans), in one
+/// statement per chunk; a person reading their own data leaves no entry.
+pub fn record_each(
+    conn: &mut DbConnection,
+    reads: &[(&Principal, i64, Access<'_>)],
+) -> Result<(), ApiError> {
+    let now = super::now();
+    let entries: Vec<NewEntry> = reads
+        .iter()
+        .filter(|(reader, person_id, _)| reader.person_id != Some(*person_id))
+        .map(|(reader, person_id, access)| new_entry(reader, *person_id, access, now))
+        .collect();
+    insert_entries(conn, &entries)
 }
 
 /// An entry as the person's ledger shows it.

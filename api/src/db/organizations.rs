@@ -174,6 +174,24 @@ pub fn checkpoint(
     Ok(query.first(conn).optional()?)
 }
 
+/// The checkpoints of a batch of scans, by public id, whatever their
+/// organization: the caller checks each scanner's right to each.
+pub fn checkpoints_by_public_ids(
+    conn: &mut DbConnection,
+    public_ids: &[&str],
+) -> Result<Vec<Checkpoint>, ApiError> {
+    let mut found = Vec::new();
+    for chunk in public_ids.chunks(super::health::IN_CHUNK) {
+        found.extend(
+            checkpoints::table
+                .filter(checkpoints::public_id.eq_any(chunk))
+                .select(Checkpoint::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
 pub fn checkpoint_by_id(conn: &mut DbConnection, id: i64) -> Result<Option<Checkpoint>, ApiError> {
     Ok(checkpoints::table
         .find(id)

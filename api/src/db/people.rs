@@ -178,6 +178,33 @@ pub fn by_document(
         .optional()?)
 }
 
+/// The people of a batch of scans, by QID or by document number, in two
+/// queries at most.
+pub fn by_qids_and_documents(
+    conn: &mut DbConnection,
+    qids: &[&str],
+    documents: &[&str],
+) -> Result<Vec<Person>, ApiError> {
+    let mut found = Vec::new();
+    for chunk in qids.chunks(super::health::IN_CHUNK) {
+        found.extend(
+            people::table
+                .filter(people::qid.eq_any(chunk))
+                .select(Person::as_select())
+                .load(conn)?,
+        );
+    }
+    for chunk in documents.chunks(super::health::IN_CHUNK) {
+        found.extend(
+            people::table
+                .filter(people::document_number.eq_any(chunk))
+                .select(Person::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
+}
+
 pub fn by_id(conn: &mut DbConnection, id: i64) -> Result<Option<Person>, ApiError> {
     Ok(people::table
         .find(id)

@@ -3,6 +3,8 @@
 //! latest one per person for as long as a code it revokes could still be
 //! inside its window.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::dsl::max;
 use diesel::prelude::*;
@@ -39,6 +41,30 @@ pub fn latest(conn: &mut DbConnection, person_id: i64) -> Result<Option<NaiveDat
         .filter(qr_revocations::person_id.eq(person_id))
         .select(max(qr_revocations::issued_before))
         .first(conn)?)
+}
+
+/// The instant the latest revocation of each of `person_ids` reaches, for
+/// those who have one.
+pub fn latest_of(
+    conn: &mut DbConnection,
+    person_ids: &[i64],
+) -> Result<HashMap<i64, NaiveDateTime>, ApiError> {
+    let mut latest = HashMap::new();
+    for chunk in person_ids.chunks(super::health::IN_CHUNK) {
+        let rows: Vec<(i64, Option<NaiveDateTime>)> = qr_revocations::table
+            .filter(qr_revocations::person_id.eq_any(chunk))
+            .group_by(qr_revocations::person_id)
+            .select((
+                qr_revocations::person_id,
+                max(qr_revocations::issued_before),
+            ))
+            .load(conn)?;
+        latest.extend(
+            rows.into_iter()
+                .filter_map(|(person_id, at)| Some((person_id, at?))),
+        );
+    }
+    Ok(latest)
 }
 
 /// Each person with a revocation that reaches past `horizon`, by QID, with

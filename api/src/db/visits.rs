@@ -47,7 +47,7 @@ impl Visit {
     }
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = visits)]
 pub struct NewVisit {
     pub public_id: String,
@@ -113,14 +113,13 @@ pub fn record(conn: &mut DbConnection, visit: &NewVisit) -> Result<Recorded, Api
             if let Some(existing) = by_idempotency_key(conn, visit.checkpoint_id, key)? {
                 return Ok(Recorded::Replayed(existing));
             }
-            // The key outlived its visit (deleted by hand, since retention
-            // keeps visits longer than keys): it now names the new visit.
-            diesel::update(visit_idempotency_keys::table.find((visit.checkpoint_id, key)))
-                .set((
-                    visit_idempotency_keys::visit_public_id.eq(&visit.public_id),
-                    visit_idempotency_keys::entered_at.eq(visit.entered_at),
-                ))
-                .execute(conn)?;
+            reassign_key(
+                conn,
+                visit.checkpoint_id,
+                key,
+                &visit.public_id,
+                visit.entered_at,
+            )?;
         }
     }
 
@@ -134,6 +133,105 @@ pub fn record(conn: &mut DbConnection, visit: &NewVisit) -> Result<Recorded, Api
             .select(Visit::as_select())
             .first(conn)?,
     ))
+}
+
+/// Claims the idempotency keys of a batch of scans at once and answers
+/// which of them this call claimed; the others were claimed before (or by a
+/// concurrent transaction, which this one waited for).
+pub fn claim_keys(
+    conn: &mut DbConnection,
+    claims: &[(i64, &str, &str, NaiveDateTime)],
+) -> Result<Vec<(i64, String)>, ApiError> {
+    let rows: Vec<NewKey<'_>> = claims
+        .iter()
+        .map(
+            |&(checkpoint_id, key, visit_public_id, entered_at)| NewKey {
+                checkpoint_id,
+                idempotency_key: key,
+                visit_public_id,
+                entered_at,
+            },
+        )
+        .collect();
+    let mut claimed = Vec::with_capacity(rows.len());
+    match conn {
+        // One statement per chunk of keys, answering with those it claimed.
+        DbConnection::Postgresql(pg) => {
+            // Four bound values a row keep every chunk far below the limit.
+            for chunk in rows.chunks(500) {
+                claimed.extend(
+                    diesel::insert_into(visit_idempotency_keys::table)
+                        .values(chunk)
+                        .on_conflict((
+                            visit_idempotency_keys::checkpoint_id,
+                            visit_idempotency_keys::idempotency_key,
+                        ))
+                        .do_nothing()
+                        .returning((
+                            visit_idempotency_keys::checkpoint_id,
+                            visit_idempotency_keys::idempotency_key,
+                        ))
+                        .get_results::<(i64, String)>(pg)?,
+                );
+            }
+        }
+        // diesel writes a batch row by row on SQLite and takes a row that
+        // `DO NOTHING` skipped for an error, so each key is claimed by a
+        // statement of its own, which costs no round trip in SQLite.
+        DbConnection::Sqlite(sqlite) => {
+            for row in &rows {
+                let inserted = diesel::insert_into(visit_idempotency_keys::table)
+                    .values(row)
+                    .on_conflict((
+                        visit_idempotency_keys::checkpoint_id,
+                        visit_idempotency_keys::idempotency_key,
+                    ))
+                    .do_nothing()
+                    .execute(sqlite)?;
+                if inserted == 1 {
+                    claimed.push((row.checkpoint_id, row.idempotency_key.to_owned()));
+                }
+            }
+        }
+    }
+    Ok(claimed)
+}
+
+/// Points a key that outlived its visit (deleted by hand, since retention
+/// keeps visits longer than keys) at a new visit.
+pub fn reassign_key(
+    conn: &mut DbConnection,
+    checkpoint_id: i64,
+    key: &str,
+    visit_public_id: &str,
+    entered_at: NaiveDateTime,
+) -> Result<(), ApiError> {
+    diesel::update(visit_idempotency_keys::table.find((checkpoint_id, key)))
+        .set((
+            visit_idempotency_keys::visit_public_id.eq(visit_public_id),
+            visit_idempotency_keys::entered_at.eq(entered_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Inserts the visits of a batch of scans in one statement per chunk and
+/// returns them as stored, in no particular order.
+pub fn insert_many(conn: &mut DbConnection, new: &[NewVisit]) -> Result<Vec<Visit>, ApiError> {
+    let mut stored = Vec::with_capacity(new.len());
+    // Sixteen bound values a row keep every chunk below SQLite's limit.
+    for chunk in new.chunks(500) {
+        let insert = diesel::insert_into(visits::table).values(chunk);
+        stored.extend(match conn {
+            DbConnection::Postgresql(pg) => {
+                insert.returning(Visit::as_returning()).get_results(pg)?
+            }
+            DbConnection::Sqlite(sqlite) => insert
+                .returning(Visit::as_returning())
+                .get_results(sqlite)?,
+        });
+    }
+    Ok(stored)
 }
 
 /// Claims an idempotency key; false when it was already claimed.
@@ -154,7 +252,7 @@ fn claim_key(conn: &mut DbConnection, claim: &NewKey<'_>) -> Result<bool, ApiErr
 
 /// The visit an idempotency key recorded, looked up by its entry time too,
 /// so in its own day's partition.
-fn by_idempotency_key(
+pub fn by_idempotency_key(
     conn: &mut DbConnection,
     checkpoint_id: i64,
     key: &str,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey, signature::Signer, signature::Verifier};
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey, signature::Signer};
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -18,13 +18,20 @@ pub struct QrKey {
     pub kid: String,
     pub created_unix: i64,
     signing: SigningKey,
+    /// The public point for `ring`'s verifier, which is what every scan runs.
+    public: ring::signature::UnparsedPublicKey<Vec<u8>>,
 }
 
 impl QrKey {
     fn new(signing: SigningKey, created_unix: i64) -> Self {
+        let point = signing.verifying_key().to_encoded_point(false);
         Self {
             kid: key_id(signing.verifying_key()),
             created_unix,
+            public: ring::signature::UnparsedPublicKey::new(
+                &ring::signature::ECDSA_P256_SHA256_FIXED,
+                point.as_bytes().to_vec(),
+            ),
             signing,
         }
     }
@@ -161,10 +168,8 @@ impl KeyRing {
         let Ok(bytes) = URL_SAFE_NO_PAD.decode(signature_b64) else {
             return Verification::Invalid;
         };
-        let Ok(signature) = Signature::from_slice(&bytes) else {
-            return Verification::Invalid;
-        };
-        match key.verifying_key().verify(message, &signature) {
+        // The fixed form is r ‖ s, 32 bytes each, as WebCrypto makes it.
+        match key.public.verify(message, &bytes) {
             Ok(()) => Verification::Valid,
             Err(_) => Verification::Invalid,
         }

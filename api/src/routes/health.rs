@@ -766,6 +766,15 @@ impl StatusBatch {
         }
     }
 
+    /// The colour of someone antoan has no record of.
+    pub fn evaluate_without_records(&self, at: DateTime<Utc>) -> Result<Evaluation, ApiError> {
+        Ok(status::evaluate(
+            policy_in_force(&self.policies, at)?,
+            &StatusRecords::default().view(),
+            at,
+        ))
+    }
+
     pub fn evaluate(&self, person_id: i64, at: DateTime<Utc>) -> Result<Evaluation, ApiError> {
         let records = StatusRecords::from_rows(&self.rows(person_id));
         Ok(status::evaluate(

@@ -5,6 +5,9 @@ use chrono::{Duration, SecondsFormat, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use antoan::error::ApiError;
+use antoan::routes::scans::{ScanJob, Scanned, read_scan, record_scans};
+
 use crate::common::{Organization, TestApp, person_input};
 
 crate::on_both_backends!(
@@ -14,6 +17,7 @@ crate::on_both_backends!(
     people_unknown_to_us_scan_black,
     visits_are_paged_newest_first,
     concurrent_scans_all_land_once,
+    a_batch_answers_each_scan_on_its_own,
 );
 
 struct Gate {
@@ -325,4 +329,131 @@ async fn concurrent_scans_all_land_once(app: TestApp) {
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["code"], "idempotency_key_reused");
+}
+
+/// The writer records a batch of scans together; each scan still gets its
+/// own answer, and a refused scan never stops the others. The batch is
+/// handed to the writer directly, so its make-up is known.
+async fn a_batch_answers_each_scan_on_its_own(app: TestApp) {
+    let admin = app.admin().await;
+    let officer = app.ward_officer(&admin, "26794").await.token;
+    let gate = gate(&app).await;
+    let elsewhere = gate_of(&app, "Siêu thị Linh Trung").await;
+    let (first, first_payload) = vaccinated(&app, &officer, 20).await;
+    let (second, _) = vaccinated(&app, &officer, 3).await;
+
+    let scanner = app.state.tokens.verify_access(&gate.staff).unwrap();
+    let job =
+        |checkpoint: &str, payload: Option<&str>, document: Option<&str>, key: Option<&str>| {
+            ScanJob {
+                scanner: scanner.clone(),
+                checkpoint: checkpoint.to_owned(),
+                reading: read_scan(
+                    &app.state,
+                    &payload.map(str::to_owned),
+                    &document.map(str::to_owned),
+                )
+                .unwrap(),
+                scanned_at: Utc::now(),
+                idempotency_key: key.map(str::to_owned),
+            }
+        };
+    let second_document = second["document_number"].as_str().unwrap();
+    let jobs = vec![
+        job(&gate.checkpoint, Some(&first_payload), None, Some("gate/1")),
+        // The same key again in the same batch: a replay of the first.
+        job(&gate.checkpoint, Some(&first_payload), None, Some("gate/1")),
+        // The same key for someone else: refused.
+        job(
+            &gate.checkpoint,
+            None,
+            Some(second_document),
+            Some("gate/1"),
+        ),
+        job(&gate.checkpoint, None, Some(second_document), None),
+        // Someone antoan does not know.
+        job(&gate.checkpoint, None, Some("079185004321"), Some("gate/2")),
+        // Another organization's checkpoint is not this guard's to scan at.
+        job(&elsewhere, Some(&first_payload), None, Some("gate/3")),
+    ];
+    let state = app.state.clone();
+    let answers = actix_web::web::block(move || record_scans(&state.db, &jobs))
+        .await
+        .unwrap();
+    assert_eq!(answers.len(), 6);
+
+    let new = |answer: &Result<Scanned, ApiError>| match answer {
+        Ok(Scanned {
+            recorded: antoan::db::visits::Recorded::New(visit),
+            ..
+        }) => visit.clone(),
+        other => panic!("expected a new visit, got {:?}", other.as_ref().err()),
+    };
+    let replayed = |answer: &Result<Scanned, ApiError>| match answer {
+        Ok(Scanned {
+            recorded: antoan::db::visits::Recorded::Replayed(visit),
+            ..
+        }) => visit.clone(),
+        other => panic!("expected a replay, got {:?}", other.as_ref().err()),
+    };
+    let refused = |answer: &Result<Scanned, ApiError>| match answer {
+        Err(err) => err.code(),
+        Ok(_) => panic!("expected a refusal"),
+    };
+    let first_visit = new(&answers[0]);
+    assert_eq!(first_visit.colour, "green");
+    assert_eq!(first_visit.signature, "valid");
+    assert_eq!(replayed(&answers[1]).public_id, first_visit.public_id);
+    assert_eq!(refused(&answers[2]), "idempotency_key_reused");
+    let typed = new(&answers[3]);
+    assert_eq!(
+        (typed.colour.as_str(), typed.method.as_str()),
+        ("black", "manual")
+    );
+    let stranger = new(&answers[4]);
+    assert_eq!(stranger.person_id, None);
+    assert_eq!(stranger.subject_document.as_deref(), Some("079185004321"));
+    assert_eq!(refused(&answers[5]), "not_found");
+
+    // Three visits, and one ledger entry for each known person scanned.
+    let (_, visits) = app
+        .get(
+            &format!("/checkpoints/{}/visits", gate.checkpoint),
+            Some(&gate.organization.admin.token),
+        )
+        .await;
+    assert_eq!(visits["items"].as_array().unwrap().len(), 3, "{visits}");
+    for (person, scans) in [(&first, 1), (&second, 1)] {
+        let (_, ledger) = app
+            .get(
+                &format!("/people/{}/access-log", person["id"].as_str().unwrap()),
+                Some(&officer),
+            )
+            .await;
+        let scanned = ledger["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry["kind"] == "scan")
+            .count();
+        assert_eq!(scanned, scans, "{ledger}");
+    }
+
+    // A later batch replays the key across batches, by HTTP too.
+    let (status, again) = scan(
+        &app,
+        &gate,
+        json!({ "payload": first_payload, "idempotency_key": "gate/1" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["visit_id"], first_visit.public_id);
+}
+
+async fn gate_of(app: &TestApp, name: &str) -> String {
+    let organization = app.organization(name).await;
+    app.checkpoint(&organization, "Cổng chính").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }

@@ -11,17 +11,19 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::access_log::{PURPOSE_HELP, Read, StatedPurpose};
 use super::accounts::visible_organization;
-use super::health::StatusInputs;
 use super::organizations::visible_checkpoint;
-use super::qr::{read_national, revoked};
 use crate::auth::{Principal, Role, VisitScope};
 use crate::db::access_log::{self, Access, AccessKind};
-use crate::db::{self, DbConnection, people, visits};
-use crate::domain::identity::{DocumentNumber, mask_document_text};
-use crate::domain::national_qr::ScannedDocument;
+use crate::db::{self, DbConnection, visits};
+use crate::domain::identity::mask_document_text;
 use crate::error::{ApiError, FieldErrors, Problem};
-use crate::qr::{self, SignatureCheck};
 use crate::state::AppState;
+
+mod reading;
+mod record;
+
+pub use reading::{Decision, Lookup, Reading, Subject, decide, identify, read_scan};
+pub use record::{ScanJob, Scanned, record_scans};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(record_scan)
@@ -67,148 +69,6 @@ pub struct ScanView {
     /// False when the person is not in antoan: the colour is black for lack of records.
     pub person_known: bool,
     pub scanned_at: DateTime<Utc>,
-}
-
-/// Who a scan names and how it was read.
-pub struct Subject {
-    pub person: Option<people::Person>,
-    pub document: Option<String>,
-    pub folded_name: String,
-    pub signature: &'static str,
-}
-
-/// Who a scanned payload or a typed document number names.
-pub fn identify(
-    conn: &mut DbConnection,
-    state: &AppState,
-    payload: &Option<String>,
-    document_number: &Option<String>,
-) -> Result<Subject, ApiError> {
-    match (payload, document_number) {
-        (Some(_), Some(_)) => Err(ApiError::field(
-            "payload",
-            "ambiguous_scan",
-            "send payload or document_number, not both",
-        )),
-        (None, None) => Err(ApiError::field(
-            "payload",
-            "required",
-            "send the scanned payload or a document number",
-        )),
-        (None, Some(number)) => {
-            let document = DocumentNumber::detect(&super::typed_document(number))
-                .map_err(|err| ApiError::field("document_number", err.code(), err.to_string()))?;
-            let person = people::by_document(conn, document.as_str())?;
-            Ok(Subject {
-                folded_name: person
-                    .as_ref()
-                    .map(|p| p.folded_name.clone())
-                    .unwrap_or_default(),
-                person,
-                document: Some(document.as_str().to_owned()),
-                signature: "manual",
-            })
-        }
-        (Some(text), None) => {
-            let code = read_national(text)?;
-            let check = qr::check(&state.keys, &code);
-            let signature = match check {
-                SignatureCheck::Valid { .. } => "valid",
-                SignatureCheck::Foreign => "foreign",
-                SignatureCheck::Absent => "absent",
-                // A masked copy of our code still names its document when
-                // only the birth date is hidden; otherwise the lookup below
-                // asks for the full code.
-                SignatureCheck::Masked => "masked",
-                SignatureCheck::Invalid => {
-                    return Err(ApiError::unprocessable(
-                        "invalid_signature",
-                        "This code's signature does not match: it was altered or forged. \
-                         Ask for an ID document and enter its number by hand.",
-                    ));
-                }
-                SignatureCheck::UnknownKey { .. } => {
-                    return Err(ApiError::unprocessable(
-                        "unknown_signing_key",
-                        "This code was signed by a key this server does not know. \
-                         Ask for an ID document and enter its number by hand.",
-                    ));
-                }
-            };
-            let document = match &code.document {
-                ScannedDocument::Full(document) => Some(document.as_str().to_owned()),
-                ScannedDocument::Unrecognized(raw) => Some(raw.clone()),
-                ScannedDocument::Masked { .. } | ScannedDocument::Absent => None,
-            };
-            // Our signed codes name the person by QID; other apps' codes by
-            // document number, which a masked code hides.
-            let person = match (&check, &code.qid, &document) {
-                (SignatureCheck::Valid { .. }, Some(qid), _) => people::by_qid(conn, qid.as_str())?,
-                (_, _, Some(number)) => people::by_document(conn, number)?,
-                _ => {
-                    return Err(ApiError::unprocessable(
-                        "masked_document",
-                        "This code hides the document number, so the person cannot be looked up. \
-                         Ask them to show the full code, or enter the number by hand.",
-                    ));
-                }
-            };
-            // A code issued before a correction removed one of the holder's
-            // records says so; the colour still comes from the records now.
-            let signature = match (&check, &person) {
-                (SignatureCheck::Valid { issued_at, .. }, Some(person))
-                    if revoked(conn, person.id, *issued_at)?.is_some() =>
-                {
-                    "revoked"
-                }
-                _ => signature,
-            };
-            let folded_name = match (&person, &code.folded_name) {
-                (Some(person), _) => person.folded_name.clone(),
-                (None, Some(name)) => name.as_str().to_owned(),
-                (None, None) => code.name_raw.chars().take(100).collect(),
-            };
-            Ok(Subject {
-                person,
-                document,
-                folded_name,
-                signature,
-            })
-        }
-    }
-}
-
-/// The colour a scan records, and why.
-pub struct Decision {
-    pub colour: String,
-    pub reason: String,
-    pub reason_vi: String,
-    pub policy_version: String,
-}
-
-/// Judges `person` at `at` from their current records; someone we have no
-/// record of is judged by the policy in force on no records at all.
-pub fn decide(
-    conn: &mut DbConnection,
-    person: Option<&people::Person>,
-    at: DateTime<Utc>,
-) -> Result<Decision, ApiError> {
-    let Some(person) = person else {
-        let evaluation = StatusInputs::policies_only(conn)?.evaluate(at)?;
-        return Ok(Decision {
-            colour: evaluation.colour.as_str().to_owned(),
-            reason: "no record of this person in antoan".to_owned(),
-            reason_vi: "không có dữ liệu của người này trong hệ thống".to_owned(),
-            policy_version: evaluation.policy_version,
-        });
-    };
-    let evaluation = StatusInputs::load(conn, person.id)?.evaluate(at)?;
-    Ok(Decision {
-        colour: evaluation.colour.as_str().to_owned(),
-        reason: evaluation.reason.text_en,
-        reason_vi: evaluation.reason.text_vi,
-        policy_version: evaluation.policy_version,
-    })
 }
 
 /// Record a scan at a checkpoint (its organization's staff and admins).
@@ -263,85 +123,20 @@ pub async fn record_scan(
     );
     errors.finish()?;
 
-    let app = state.clone();
-    let (recorded, document) = state
-        .db
-        .transaction(move |conn| {
-            let checkpoint = visible_checkpoint(conn, &principal, &public_id)?;
-            if principal
-                .checkpoint_id
-                .is_some_and(|bound| bound != checkpoint.id)
-            {
-                return Err(ApiError::Forbidden(
-                    "This account scans at another checkpoint.",
-                ));
-            }
-            let subject = identify(conn, &app, &request.payload, &request.document_number)?;
-            let decision = decide(conn, subject.person.as_ref(), scanned_at)?;
-            let visit = visits::NewVisit {
-                public_id: db::new_public_id(),
-                checkpoint_id: checkpoint.id,
-                organization_id: checkpoint.organization_id,
-                person_id: subject.person.as_ref().map(|p| p.id),
-                subject_document: if subject.person.is_some() {
-                    None
-                } else {
-                    subject.document.clone()
-                },
-                subject_name: subject.folded_name.clone(),
-                colour: decision.colour,
-                reason: serde_json::json!({ "en": decision.reason, "vi": decision.reason_vi })
-                    .to_string(),
-                policy_version: decision.policy_version,
-                method: if subject.signature == "manual" {
-                    "manual"
-                } else {
-                    "staff_scan"
-                }
-                .to_owned(),
-                signature: subject.signature.to_owned(),
-                scanned_by_account_id: Some(principal.account_id),
-                idempotency_key: key,
-                entered_at: db::truncate_to_micros(scanned_at.naive_utc()),
-                ends_at: db::truncate_to_micros(
-                    (scanned_at + Duration::minutes(i64::from(checkpoint.max_stay_minutes)))
-                        .naive_utc(),
-                ),
-            };
-            let document = subject
-                .person
-                .as_ref()
-                .map(|p| p.document_number.clone())
-                .or(subject.document)
-                .unwrap_or_default();
-            let recorded = visits::record(conn, &visit)?;
-            // A replay must name the same person as the scan it replays;
-            // otherwise the scanner reused a key, and answering with the
-            // first visit would show one person's name beside another's.
-            if let visits::Recorded::Replayed(existing) = &recorded
-                && (existing.person_id != visit.person_id
-                    || existing.subject_document != visit.subject_document)
-            {
-                return Err(ApiError::conflict(
-                    "idempotency_key_reused",
-                    "This idempotency key was already used for another person's scan; \
-                         make a new key for each scan.",
-                ));
-            }
-            // A replay answers what the first scan already showed, and that
-            // scan is in the ledger: only a new scan is a new read.
-            if let visits::Recorded::New(visit) = &recorded
-                && let Some(person_id) = visit.person_id
-            {
-                access_log::record(
-                    conn,
-                    &principal,
-                    person_id,
-                    &Access::new(AccessKind::Scan, None)
-                        .at(Some(visit.organization_id), Some(visit.checkpoint_id)),
-                )?;
-            }
-            Ok((recorded, document))
+    // Staff scan only at their own organization's checkpoints; the writer
+    // checks the checkpoint itself.
+    principal.own_organization()?;
+    // Reading the code and checking its signature need no connection, so
+    // they happen here, before the scan waits for a writer.
+    let reading = read_scan(&state, &request.payload, &request.document_number)?;
+    let Scanned { recorded, document } = state
+        .scans
+        .submit(ScanJob {
+            scanner: principal,
+            checkpoint: public_id,
+            reading,
+            scanned_at,
+            idempotency_key: key,
         })
         .await?;
 
