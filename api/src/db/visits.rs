@@ -142,7 +142,9 @@ pub fn claim_keys(
     conn: &mut DbConnection,
     claims: &[(i64, &str, &str, NaiveDateTime)],
 ) -> Result<Vec<(i64, String)>, ApiError> {
-    let rows: Vec<NewKey<'_>> = claims
+    // In one order for every batch: two batches claiming the same keys in
+    // opposite orders would each wait for the other's row locks.
+    let mut rows: Vec<NewKey<'_>> = claims
         .iter()
         .map(
             |&(checkpoint_id, key, visit_public_id, entered_at)| NewKey {
@@ -153,6 +155,9 @@ pub fn claim_keys(
             },
         )
         .collect();
+    rows.sort_unstable_by(|a, b| {
+        (a.checkpoint_id, a.idempotency_key).cmp(&(b.checkpoint_id, b.idempotency_key))
+    });
     let mut claimed = Vec::with_capacity(rows.len());
     match conn {
         // One statement per chunk of keys, answering with those it claimed.

@@ -120,11 +120,14 @@ impl Answer {
 
     /// Everyone the answer names, the index person first.
     fn person_ids(&self, index: i64) -> Vec<i64> {
+        // A crowded gate gives a hundred thousand contacts: the set finds
+        // each one seen in log time, the list keeps the order.
+        let mut seen = BTreeSet::from([index]);
         let mut ids = vec![index];
         for (_, found) in &self.exposures {
             for contact in found {
                 if let Some(id) = contact.visit.person_id
-                    && !ids.contains(&id)
+                    && seen.insert(id)
                 {
                     ids.push(id);
                 }
@@ -134,7 +137,7 @@ impl Answer {
     }
 
     fn contact_count(&self) -> usize {
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = BTreeSet::new();
         for (_, found) in &self.exposures {
             for contact in found {
                 match contact.visit.person_id {

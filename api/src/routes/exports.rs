@@ -71,7 +71,7 @@ pub async fn csv(db: Db, export: Export) -> Result<HttpResponse, ApiError> {
             match db.transaction(move |conn| fetch(conn, Some(after))).await {
                 Ok((rows, next)) => Some((Ok(web::Bytes::from(csv_lines(&rows))), next)),
                 Err(err) => {
-                    tracing::error!(error = ?err, "export.page_failed");
+                    tracing::error!(error.cause = ?err, "export.page_failed");
                     Some((Err(err), None))
                 }
             }

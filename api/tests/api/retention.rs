@@ -354,6 +354,7 @@ async fn the_partitioning_migration_keeps_every_visit(app: TestApp) {
     use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
     const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
     const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+    const PARTITIONING: &str = "20211005000001";
 
     let site = site(&app).await;
     let ids = (site.checkpoint_id, site.organization_id, site.person_id);
@@ -388,15 +389,19 @@ async fn the_partitioning_migration_keeps_every_visit(app: TestApp) {
                 DbConnection::Sqlite(SqliteConnection::establish(&path.to_string_lossy()).unwrap())
             }
         };
-        let cycle = |conn: &mut DbConnection, down: bool| match conn {
-            DbConnection::Postgresql(pg) if down => {
-                pg.revert_last_migration(POSTGRES).unwrap();
+        // Down until the partitioning migration is reverted (later ones go
+        // first), then every migration up again.
+        let revert_last = |conn: &mut DbConnection| {
+            match conn {
+                DbConnection::Postgresql(pg) => pg.revert_last_migration(POSTGRES).unwrap(),
+                DbConnection::Sqlite(sqlite) => sqlite.revert_last_migration(SQLITE).unwrap(),
             }
+            .to_string()
+        };
+        let cycle = |conn: &mut DbConnection, down: bool| match conn {
+            _ if down => while revert_last(conn) != PARTITIONING {},
             DbConnection::Postgresql(pg) => {
                 pg.run_pending_migrations(POSTGRES).unwrap();
-            }
-            DbConnection::Sqlite(sqlite) if down => {
-                sqlite.revert_last_migration(SQLITE).unwrap();
             }
             DbConnection::Sqlite(sqlite) => {
                 sqlite.run_pending_migrations(SQLITE).unwrap();

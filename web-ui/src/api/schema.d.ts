@@ -4135,7 +4135,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is out of reach; try again after Retry-After seconds */
+            /** @description The database is out of reach, or the queue of scans waiting to be recorded is full; try again after Retry-After seconds with the same idempotency key */
             503: {
                 headers: {
                     [name: string]: unknown;

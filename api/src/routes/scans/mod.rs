@@ -87,6 +87,8 @@ pub struct ScanView {
         (status = 403, description = "Not staff of this checkpoint", body = Problem),
         (status = 404, description = "No such checkpoint visible to the caller", body = Problem),
         (status = 422, description = "Unreadable, masked, forged or unsupported code", body = Problem),
+        (status = 503, description = "The database is out of reach, or the queue of scans waiting \
+            to be recorded is full; try again after Retry-After seconds with the same idempotency key", body = Problem),
     )
 )]
 #[post("/checkpoints/{id}/scans")]

@@ -53,7 +53,7 @@ pub fn record_scans(db: &Db, jobs: &[ScanJob]) -> Vec<Answer> {
         Err(err @ ApiError::Unavailable(_)) => jobs.iter().map(|_| Err(same_error(&err))).collect(),
         Err(err) if jobs.len() == 1 => vec![Err(err)],
         Err(err) => {
-            tracing::warn!(batch.size = jobs.len(), error = ?err, "scan.batch_failed");
+            tracing::warn!(batch.size = jobs.len(), error.cause = ?err, "scan.batch_failed");
             jobs.iter()
                 .map(|job| {
                     db::transaction(&mut conn, |conn| {

@@ -1,0 +1,2 @@
+-- SQLite has no partitions; this version exists so that both backends
+-- keep the same list of migrations.
