@@ -8,7 +8,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::Db;
@@ -141,14 +141,9 @@ fn turn_away_waiting<J, O>(receiver: &Mutex<mpsc::Receiver<Item<J, O>>>, cause: 
         return;
     };
     let mut turned_away = 0_usize;
-    loop {
-        match receiver.try_recv() {
-            Ok((_, reply)) => {
-                let _ = reply.send(Err(ApiError::Unavailable(cause.to_owned())));
-                turned_away += 1;
-            }
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-        }
+    while let Ok((_, reply)) = receiver.try_recv() {
+        let _ = reply.send(Err(ApiError::Unavailable(cause.to_owned())));
+        turned_away += 1;
     }
     if turned_away > 0 {
         tracing::warn!(

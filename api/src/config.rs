@@ -71,6 +71,9 @@ pub struct Settings {
     /// Minutes a contact query widens each visit by on both sides, unless
     /// the query names its own margin.
     pub contact_margin_minutes: i32,
+    /// The most contact visits a contact query's JSON answer lists; its CSV
+    /// export lists them all.
+    pub contact_answer_max: i64,
     /// The most rows an XLSX export holds; it is built whole before it is
     /// sent, so a larger list is refused with a pointer to the CSV.
     pub xlsx_max_rows: i64,
@@ -314,6 +317,15 @@ impl Settings {
                     "must be between 0 and 240".into(),
                 )
             })?,
+            contact_answer_max: i64::try_from(number(&get, "ANTOAN_CONTACT_ANSWER_MAX", 5_000)?)
+                .ok()
+                .filter(|contacts| (1..=100_000).contains(contacts))
+                .ok_or_else(|| {
+                    error(
+                        "ANTOAN_CONTACT_ANSWER_MAX",
+                        "must be between 1 and 100000".into(),
+                    )
+                })?,
             xlsx_max_rows: i64::try_from(number(&get, "ANTOAN_XLSX_MAX_ROWS", 50_000)?)
                 .ok()
                 .filter(|rows| *rows < 1_048_576)
@@ -535,6 +547,17 @@ mod tests {
         assert_eq!(err.name, "ANTOAN_RETENTION_ENABLED");
         let err = settings(&[("ANTOAN_RETENTION_BATCH_SIZE", "0")]).unwrap_err();
         assert_eq!(err.name, "ANTOAN_RETENTION_BATCH_SIZE");
+    }
+
+    #[test]
+    fn a_contact_answer_lists_between_one_and_a_hundred_thousand_visits() {
+        assert_eq!(settings(&[]).unwrap().contact_answer_max, 5_000);
+        for refused in ["0", "100001", "many"] {
+            let err = settings(&[("ANTOAN_CONTACT_ANSWER_MAX", refused)]).unwrap_err();
+            assert_eq!(err.name, "ANTOAN_CONTACT_ANSWER_MAX", "{refused}");
+        }
+        let upper = settings(&[("ANTOAN_CONTACT_ANSWER_MAX", "100000")]).unwrap();
+        assert_eq!(upper.contact_answer_max, 100_000);
     }
 
     #[test]

@@ -137,14 +137,15 @@ pub fn visits_of(
 }
 
 /// Every other visit at `index`'s checkpoint whose range touches the index
-/// visit's range widened by `margin` on both sides, oldest first.
+/// visit's range widened by `margin` on both sides, oldest first; the first
+/// `limit` of them when a limit is given.
 pub fn contacts_of(
     conn: &mut DbConnection,
     index: &Visit,
     margin: Duration,
+    limit: Option<i64>,
 ) -> Result<Vec<PlacedVisit>, ApiError> {
-    let from = index.entered_at - margin;
-    let until = index.ends_at + margin;
+    let (from, until) = (index.entered_at - margin, index.ends_at + margin);
     let mut query = visits::table
         .inner_join(checkpoints::table.inner_join(organizations::table))
         .left_join(people::table)
@@ -170,5 +171,33 @@ pub fn contacts_of(
                 .or(visits::person_id.is_null()),
         );
     }
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
     Ok(placed(query.load(conn)?))
+}
+
+/// How many visits [`contacts_of`] finds for `index`, counted in the
+/// database without loading them.
+pub fn count_contacts(
+    conn: &mut DbConnection,
+    index: &Visit,
+    margin: Duration,
+) -> Result<i64, ApiError> {
+    let (from, until) = (index.entered_at - margin, index.ends_at + margin);
+    let mut query = visits::table
+        .filter(visits::checkpoint_id.eq(index.checkpoint_id))
+        .filter(visits::id.ne(index.id))
+        .filter(visits::entered_at.ge(from - LONGEST_STAY))
+        .filter(visits::entered_at.le(until))
+        .filter(visits::ends_at.ge(from))
+        .into_boxed();
+    if let Some(person_id) = index.person_id {
+        query = query.filter(
+            visits::person_id
+                .ne(person_id)
+                .or(visits::person_id.is_null()),
+        );
+    }
+    Ok(query.count().get_result(conn)?)
 }

@@ -66,8 +66,11 @@ pub struct ContactVisitView {
 pub struct ExposureView {
     pub visit: ContactVisitView,
     /// Other visits at the same checkpoint that touched or overlapped this
-    /// one widened by the margin, oldest first.
+    /// one widened by the margin, oldest first; only the first of them when
+    /// the answer was cut (`contacts_truncated`).
     pub contacts: Vec<ContactVisitView>,
+    /// How many such visits there are, listed or not.
+    pub contacts_total: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,8 +82,14 @@ pub struct ContactQueryView {
     pub margin_minutes: i32,
     pub purpose: String,
     pub exposures: Vec<ExposureView>,
-    /// How many different people (or unknown visitors) the contacts are.
+    /// How many different people (or unknown visitors) the listed contacts
+    /// are.
     pub contact_count: usize,
+    /// Whether the answer lists only the first contact visits, because
+    /// there are more than the server lists at once (5,000 by default).
+    /// The CSV export (`GET /contact-queries/{id}/contacts.csv`) lists
+    /// them all; each exposure's `contacts_total` counts them.
+    pub contacts_truncated: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -99,23 +108,57 @@ fn visit_view(placed: &PlacedVisit) -> ContactVisitView {
     }
 }
 
-/// The answer of a stored query, computed from the visits as they are now.
+/// One visit of the index person, the contacts listed for it, and how many
+/// it has in all.
+struct Exposure {
+    visit: PlacedVisit,
+    listed: Vec<PlacedVisit>,
+    total: i64,
+}
+
+/// The answer of a stored query, computed from the visits as they are now,
+/// listing at most `max_listed` contact visits in all: a crowded gate's
+/// hundreds of thousands would otherwise be held in memory at once.
 struct Answer {
-    exposures: Vec<(PlacedVisit, Vec<PlacedVisit>)>,
+    exposures: Vec<Exposure>,
+    truncated: bool,
 }
 
 impl Answer {
-    fn compute(conn: &mut DbConnection, query: &contacts::ContactQuery) -> Result<Self, ApiError> {
+    fn compute(
+        conn: &mut DbConnection,
+        query: &contacts::ContactQuery,
+        max_listed: usize,
+    ) -> Result<Self, ApiError> {
         let margin = Duration::minutes(i64::from(query.margin_minutes));
-        let exposures =
+        let mut room = max_listed;
+        let mut exposures = Vec::new();
+        for visit in
             contacts::visits_of(conn, query.person_id, query.window_from, query.window_until)?
-                .into_iter()
-                .map(|visit| {
-                    let found = contacts::contacts_of(conn, &visit.visit, margin)?;
-                    Ok((visit, found))
-                })
-                .collect::<Result<Vec<_>, ApiError>>()?;
-        Ok(Self { exposures })
+        {
+            // One more than there is room for tells whether all of them fit.
+            let mut listed = match room {
+                0 => Vec::new(),
+                _ => contacts::contacts_of(conn, &visit.visit, margin, Some(room as i64 + 1))?,
+            };
+            let total = if room > 0 && listed.len() <= room {
+                listed.len() as i64
+            } else {
+                contacts::count_contacts(conn, &visit.visit, margin)?
+            };
+            listed.truncate(room);
+            room -= listed.len();
+            exposures.push(Exposure {
+                visit,
+                listed,
+                total,
+            });
+        }
+        let truncated = exposures.iter().any(|e| e.total > e.listed.len() as i64);
+        Ok(Self {
+            exposures,
+            truncated,
+        })
     }
 
     /// Everyone the answer names, the index person first.
@@ -124,8 +167,8 @@ impl Answer {
         // each one seen in log time, the list keeps the order.
         let mut seen = BTreeSet::from([index]);
         let mut ids = vec![index];
-        for (_, found) in &self.exposures {
-            for contact in found {
+        for exposure in &self.exposures {
+            for contact in &exposure.listed {
                 if let Some(id) = contact.visit.person_id
                     && seen.insert(id)
                 {
@@ -138,8 +181,8 @@ impl Answer {
 
     fn contact_count(&self) -> usize {
         let mut seen = BTreeSet::new();
-        for (_, found) in &self.exposures {
-            for contact in found {
+        for exposure in &self.exposures {
+            for contact in &exposure.listed {
                 match contact.visit.person_id {
                     Some(id) => seen.insert(format!("p{id}")),
                     None => seen.insert(format!(
@@ -214,6 +257,7 @@ pub async fn run_contact_query(
     }
     errors.finish()?;
     let purpose = purpose.ok_or_else(|| ApiError::internal("purpose checked above"))?;
+    let max_listed = usize::try_from(state.settings.contact_answer_max).unwrap_or(usize::MAX);
 
     let view = state
         .db
@@ -233,7 +277,7 @@ pub async fn run_contact_query(
                     created_at: db::now(),
                 },
             )?;
-            let answer = Answer::compute(conn, &query)?;
+            let answer = Answer::compute(conn, &query, max_listed)?;
             let access = Access::new(AccessKind::ContactQuery, Some(&purpose));
             access_log::record_many(conn, &principal, &answer.person_ids(person.id), &access)?;
             Ok(ContactQueryView {
@@ -244,12 +288,14 @@ pub async fn run_contact_query(
                 margin_minutes: query.margin_minutes,
                 purpose,
                 contact_count: answer.contact_count(),
+                contacts_truncated: answer.truncated,
                 exposures: answer
                     .exposures
                     .iter()
-                    .map(|(visit, found)| ExposureView {
-                        visit: visit_view(visit),
-                        contacts: found.iter().map(visit_view).collect(),
+                    .map(|exposure| ExposureView {
+                        visit: visit_view(&exposure.visit),
+                        contacts: exposure.listed.iter().map(visit_view).collect(),
+                        contacts_total: exposure.total,
                     })
                     .collect(),
                 created_at: super::utc(query.created_at),
@@ -259,6 +305,7 @@ pub async fn run_contact_query(
     tracing::info!(
         contact_query.exposures = view.exposures.len(),
         contact_query.contacts = view.contact_count,
+        contact_query.truncated = view.contacts_truncated,
         "contact_query.run"
     );
     Ok(HttpResponse::Created().json(view))
@@ -316,7 +363,7 @@ pub async fn export_contact_query(
         let mut rows = Vec::new();
         let mut people = vec![query.person_id];
         for index in &index_visits {
-            for contact in contacts::contacts_of(conn, &index.visit, margin)? {
+            for contact in contacts::contacts_of(conn, &index.visit, margin, None)? {
                 people.extend(contact.visit.person_id);
                 let view = visit_view(&contact);
                 rows.push(vec![

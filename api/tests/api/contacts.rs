@@ -1,7 +1,8 @@
 //! Contact queries: visits that overlap or touch the index person's visit
 //! are contacts, one that misses by a minute is not, the margin widens the
-//! net, every person named gets a ledger entry, and the CSV export is safe
-//! to open in a spreadsheet.
+//! net, every person named gets a ledger entry, a long answer is cut while
+//! its CSV export stays whole, and the export is safe to open in a
+//! spreadsheet.
 
 use chrono::{DateTime, Duration, DurationRound, SecondsFormat, Utc};
 use reqwest::StatusCode;
@@ -153,6 +154,8 @@ async fn contacts_touch_overlap_and_miss(app: TestApp) {
         ["overlaps", "touches_after", "touches_before"]
     );
     assert_eq!(exact["contact_count"], 3);
+    assert_eq!(exact["exposures"][0]["contacts_total"], 3);
+    assert_eq!(exact["contacts_truncated"], false);
     let visit = &exact["exposures"][0]["visit"];
     assert_eq!(visit["checkpoint_name"], "Cổng chính");
     assert_eq!(visit["entered_at"], at(scene.t0));
@@ -332,6 +335,75 @@ async fn contact_queries_are_checked_and_exported(app: TestApp) {
         .await;
     assert_eq!(ledger["items"][0]["kind"], "export", "{ledger}");
     assert_eq!(ledger["items"][0]["purpose"], "case 79-1234");
+}
+
+mod answer_limit {
+    use crate::common::{Backend, TestApp};
+
+    const SETTINGS: &[(&str, &str)] = &[("ANTOAN_CONTACT_ANSWER_MAX", "2")];
+
+    #[actix_web::test]
+    async fn sqlite() {
+        if let Some(app) = TestApp::spawn_with(Backend::Sqlite, SETTINGS).await {
+            super::a_long_answer_is_cut_and_its_export_is_whole(app).await;
+        }
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        if let Some(app) = TestApp::spawn_with(Backend::Postgres, SETTINGS).await {
+            super::a_long_answer_is_cut_and_its_export_is_whole(app).await;
+        }
+    }
+}
+
+/// With room for two contact visits, an answer of three lists the two
+/// oldest, counts all three and says it was cut; only the two listed are
+/// read, so only they have the query in their ledger. The CSV export lists
+/// all three.
+async fn a_long_answer_is_cut_and_its_export_is_whole(app: TestApp) {
+    let scene = scene(&app).await;
+
+    let answer = scene.query(&app, Some(0)).await;
+    assert_eq!(answer["contacts_truncated"], true, "{answer}");
+    let exposure = &answer["exposures"][0];
+    assert_eq!(exposure["contacts_total"], 3, "{answer}");
+    let listed: Vec<&str> = exposure["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|contact| scene.name_of(&contact["person_id"]))
+        .collect();
+    assert_eq!(listed, ["touches_before", "overlaps"]);
+    assert_eq!(answer["contact_count"], 2);
+
+    let admin = app.admin().await;
+    for (name, id) in &scene.people {
+        let (_, ledger) = app
+            .get(&format!("/people/{id}/access-log"), Some(&admin))
+            .await;
+        let queried = ledger["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry["kind"] == "contact_query")
+            .count();
+        let expected = usize::from(listed.contains(name));
+        assert_eq!(queried, expected, "{name}: {ledger}");
+    }
+
+    let export = format!(
+        "/contact-queries/{}/contacts.csv",
+        answer["id"].as_str().unwrap()
+    );
+    let (status, _, bytes) = app.get_bytes(&export, Some(&scene.health)).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        4,
+        "a header and three contacts: {text}"
+    );
 }
 
 /// The export streams 20 of the index person's visits per page: 25 visits,

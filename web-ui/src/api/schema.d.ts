@@ -1612,8 +1612,18 @@ export interface components {
             until: string;
         };
         ContactQueryView: {
-            /** @description How many different people (or unknown visitors) the contacts are. */
+            /**
+             * @description How many different people (or unknown visitors) the listed contacts
+             *     are.
+             */
             contact_count: number;
+            /**
+             * @description Whether the answer lists only the first contact visits, because
+             *     there are more than the server lists at once (5,000 by default).
+             *     The CSV export (`GET /contact-queries/{id}/contacts.csv`) lists
+             *     them all; each exposure's `contacts_total` counts them.
+             */
+            contacts_truncated: boolean;
             /** Format: date-time */
             created_at: string;
             exposures: components["schemas"]["ExposureView"][];
@@ -1798,9 +1808,15 @@ export interface components {
         ExposureView: {
             /**
              * @description Other visits at the same checkpoint that touched or overlapped this
-             *     one widened by the margin, oldest first.
+             *     one widened by the margin, oldest first; only the first of them when
+             *     the answer was cut (`contacts_truncated`).
              */
             contacts: components["schemas"]["ContactVisitView"][];
+            /**
+             * Format: int64
+             * @description How many such visits there are, listed or not.
+             */
+            contacts_total: number;
             visit: components["schemas"]["ContactVisitView"];
         };
         /** @description One field that failed validation. */
