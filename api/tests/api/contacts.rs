@@ -20,6 +20,20 @@ fn at(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// How many entries of `kind` the person's ledger holds, as `token` reads it.
+async fn ledger_entries(app: &TestApp, token: &str, person_id: &str, kind: &str) -> usize {
+    let (status, ledger) = app
+        .get(&format!("/people/{person_id}/access-log"), Some(token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ledger}");
+    ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["kind"] == kind)
+        .count()
+}
+
 struct Scene {
     health: String,
     resident: String,
@@ -195,21 +209,13 @@ async fn contacts_touch_overlap_and_miss(app: TestApp) {
     assert_eq!(ledger["items"][0]["reader_role"], "health_officer");
     let admin = app.admin().await;
     for (name, id) in &scene.people {
-        let (_, ledger) = app
-            .get(&format!("/people/{id}/access-log"), Some(&admin))
-            .await;
-        let queried = ledger["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|entry| entry["kind"] == "contact_query")
-            .count();
+        let queried = ledger_entries(&app, &admin, id, "contact_query").await;
         let expected = match *name {
             "elsewhere" => 0,
             "misses_after" | "misses_before" => 2,
             _ => 3,
         };
-        assert_eq!(queried, expected, "{name}: {ledger}");
+        assert_eq!(queried, expected, "{name}");
     }
 }
 
@@ -379,17 +385,8 @@ async fn a_long_answer_is_cut_and_its_export_is_whole(app: TestApp) {
 
     let admin = app.admin().await;
     for (name, id) in &scene.people {
-        let (_, ledger) = app
-            .get(&format!("/people/{id}/access-log"), Some(&admin))
-            .await;
-        let queried = ledger["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|entry| entry["kind"] == "contact_query")
-            .count();
-        let expected = usize::from(listed.contains(name));
-        assert_eq!(queried, expected, "{name}: {ledger}");
+        let queried = ledger_entries(&app, &admin, id, "contact_query").await;
+        assert_eq!(queried, usize::from(listed.contains(name)), "{name}");
     }
 
     let export = format!(
@@ -470,18 +467,7 @@ async fn contact_exports_stream_page_by_page(app: TestApp) {
     );
 
     for person in [&index, &contact] {
-        let (_, ledger) = app
-            .get(
-                &format!("/people/{}/access-log", person["id"].as_str().unwrap()),
-                Some(&admin),
-            )
-            .await;
-        let exports = ledger["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|entry| entry["kind"] == "export")
-            .count();
-        assert_eq!(exports, 1, "{ledger}");
+        let id = person["id"].as_str().unwrap();
+        assert_eq!(ledger_entries(&app, &admin, id, "export").await, 1, "{id}");
     }
 }
