@@ -158,6 +158,7 @@ pub fn build_app(
             limit_declared_body(max_body, req, next)
         }))
         .wrap(TracingLogger::default())
+        .route("/docs", web::get().to(to_the_docs))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", Default::default()))
         .route("/healthz", web::get().to(healthz))
         .service(web::scope("/api").default_service(web::to(not_found)));
@@ -202,6 +203,13 @@ async fn openapi_json(document: web::Data<String>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(document.get_ref().clone())
+}
+
+/// `/docs` without its slash would fall through to the web UI.
+async fn to_the_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
 }
 
 async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

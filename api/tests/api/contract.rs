@@ -188,6 +188,14 @@ async fn the_document_is_served(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    let response = app
+        .client
+        .get(format!("{}/docs", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.url().path(), "/docs/", "followed the redirect");
+    assert_eq!(response.status(), StatusCode::OK);
     let (status, body) = app.get("/no/such/thing", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "no_such_route");
