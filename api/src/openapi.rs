@@ -18,6 +18,12 @@ use utoipa_actix_web::AppExt;
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&BearerAuth),
+    // The records of an import travel as NDJSON or CSV lines, not as a JSON
+    // body, so no operation names them: they are listed here.
+    components(schemas(
+        crate::routes::integrations::VaccinationRecord,
+        crate::routes::integrations::TestResultRecord
+    )),
     tags(
         (name = "auth", description = "Logging in and out"),
         (name = "accounts", description = "Officer and organization accounts"),

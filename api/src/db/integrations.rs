@@ -179,9 +179,19 @@ pub fn add_progress(
 }
 
 pub fn finish_job(conn: &mut DbConnection, id: i64) -> Result<ImportJob, ApiError> {
+    end_job(conn, id, "done")
+}
+
+/// Marks a job that stopped on an error: the chunks before it stay
+/// committed, and sending the file again completes it.
+pub fn fail_job(conn: &mut DbConnection, id: i64) -> Result<ImportJob, ApiError> {
+    end_job(conn, id, "failed")
+}
+
+fn end_job(conn: &mut DbConnection, id: i64, state: &str) -> Result<ImportJob, ApiError> {
     diesel::update(import_jobs::table.find(id))
         .set((
-            import_jobs::state.eq("done"),
+            import_jobs::state.eq(state),
             import_jobs::finished_at.eq(Some(super::now())),
         ))
         .execute(conn)?;

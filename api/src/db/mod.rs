@@ -272,11 +272,22 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 /// Drops what PostgreSQL's `TIMESTAMP` cannot hold, so values compare equal
-/// after a round trip through either backend.
+/// after a round trip through either backend. A leap second (`:60`, which
+/// chrono keeps as a nanosecond count past one billion) becomes the start
+/// of the next second, as PostgreSQL stores it; SQLite would keep `:60`.
 pub fn truncate_to_micros(instant: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     use chrono::Timelike;
+    let nanos = instant.nanosecond();
+    let next_second = nanos.checked_sub(1_000_000_000).and_then(|past_leap| {
+        let second = instant.with_nanosecond(0)?;
+        Some((
+            second.checked_add_signed(chrono::Duration::seconds(1))?,
+            past_leap,
+        ))
+    });
+    let (instant, nanos) = next_second.unwrap_or((instant, nanos));
     instant
-        .with_nanosecond(instant.nanosecond() / 1_000 * 1_000)
+        .with_nanosecond(nanos / 1_000 * 1_000)
         .unwrap_or(instant)
 }
 
@@ -313,4 +324,38 @@ pub fn readable_code(len: usize) -> String {
 /// A checkpoint's location code: 20 readable characters, about 99 bits.
 pub fn new_location_code() -> String {
     readable_code(20)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use chrono::NaiveDateTime;
+
+    use super::truncate_to_micros;
+
+    fn instant(text: &str) -> NaiveDateTime {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .naive_utc()
+    }
+
+    #[test]
+    fn an_instant_keeps_its_microseconds_and_drops_the_rest() {
+        assert_eq!(
+            truncate_to_micros(instant("2021-10-05T08:00:00.1234567Z")),
+            instant("2021-10-05T08:00:00.123456Z")
+        );
+    }
+
+    #[test]
+    fn a_leap_second_is_the_start_of_the_next_second() {
+        assert_eq!(
+            truncate_to_micros(instant("2021-10-05T10:11:60.5+07:00")),
+            instant("2021-10-05T03:12:00.5Z")
+        );
+        assert_eq!(
+            truncate_to_micros(instant("2021-12-31T23:59:60Z")),
+            instant("2022-01-01T00:00:00Z")
+        );
+    }
 }

@@ -127,7 +127,7 @@ struct Answer {
 impl Answer {
     fn compute(
         conn: &mut DbConnection,
-        query: &contacts::ContactQuery,
+        query: &contacts::NewContactQuery,
         max_listed: usize,
     ) -> Result<Self, ApiError> {
         let margin = Duration::minutes(i64::from(query.margin_minutes));
@@ -259,26 +259,34 @@ pub async fn run_contact_query(
     let purpose = purpose.ok_or_else(|| ApiError::internal("purpose checked above"))?;
     let max_listed = usize::try_from(state.settings.contact_answer_max).unwrap_or(usize::MAX);
 
+    // The reads come first, outside the write transaction: on SQLite a write
+    // transaction holds every other writer, scans included, for as long as
+    // a query over a busy person's visits reads. The answer goes out only
+    // once the query and its ledger entries are committed.
+    let (person, query, answer) = state
+        .db
+        .run(move |conn| {
+            let person = people::find(conn, &PersonScope::All, &request.person_id)?
+                .ok_or(ApiError::NotFound("person"))?;
+            let query = contacts::NewContactQuery {
+                public_id: db::new_public_id(),
+                account_id: principal.account_id,
+                person_id: person.id,
+                window_from: db::truncate_to_micros(request.from.naive_utc()),
+                window_until: db::truncate_to_micros(request.until.naive_utc()),
+                margin_minutes: margin,
+                purpose: purpose.clone(),
+                created_at: db::now(),
+            };
+            let answer = Answer::compute(conn, &query, max_listed)?;
+            Ok((person, query, answer))
+        })
+        .await?;
     let view = state
         .db
         .transaction(move |conn| {
-            let person = people::find(conn, &PersonScope::All, &request.person_id)?
-                .ok_or(ApiError::NotFound("person"))?;
-            let query = contacts::insert(
-                conn,
-                &contacts::NewContactQuery {
-                    public_id: db::new_public_id(),
-                    account_id: principal.account_id,
-                    person_id: person.id,
-                    window_from: db::truncate_to_micros(request.from.naive_utc()),
-                    window_until: db::truncate_to_micros(request.until.naive_utc()),
-                    margin_minutes: margin,
-                    purpose: purpose.clone(),
-                    created_at: db::now(),
-                },
-            )?;
-            let answer = Answer::compute(conn, &query, max_listed)?;
-            let access = Access::new(AccessKind::ContactQuery, Some(&purpose));
+            let query = contacts::insert(conn, &query)?;
+            let access = Access::new(AccessKind::ContactQuery, Some(&query.purpose));
             access_log::record_many(conn, &principal, &answer.person_ids(person.id), &access)?;
             Ok(ContactQueryView {
                 id: query.public_id,
@@ -286,7 +294,7 @@ pub async fn run_contact_query(
                 from: super::utc(query.window_from),
                 until: super::utc(query.window_until),
                 margin_minutes: query.margin_minutes,
-                purpose,
+                purpose: query.purpose,
                 contact_count: answer.contact_count(),
                 contacts_truncated: answer.truncated,
                 exposures: answer

@@ -33,6 +33,24 @@ fn earliest_vaccination() -> NaiveDate {
     NaiveDate::from_ymd_opt(2020, 12, 1).unwrap_or(NaiveDate::MIN)
 }
 
+/// A dose's date lies between the first COVID-19 vaccinations and today,
+/// whether a ward officer records it or the national portal imports it.
+pub(super) fn check_dose_date(administered_on: NaiveDate, errors: &mut FieldErrors) {
+    if administered_on > local_date(Utc::now()) {
+        errors.push(
+            "administered_on",
+            "in_future",
+            "a dose cannot be recorded before it is given",
+        );
+    } else if administered_on < earliest_vaccination() {
+        errors.push(
+            "administered_on",
+            "too_early",
+            "COVID-19 vaccination began in 2021; check the date",
+        );
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VaccinationView {
     pub id: String,
@@ -180,21 +198,7 @@ pub async fn add_vaccination(
             "dose_number is between 1 and 10",
         );
     }
-    let today = local_date(Utc::now());
-    if input.administered_on > today {
-        errors.push(
-            "administered_on",
-            "in_future",
-            "a dose cannot be recorded before it is given",
-        );
-    }
-    if input.administered_on < earliest_vaccination() {
-        errors.push(
-            "administered_on",
-            "too_early",
-            "COVID-19 vaccination began in 2021; check the date",
-        );
-    }
+    check_dose_date(input.administered_on, &mut errors);
     let place = fields::optional(input.place, "place", 200, &mut errors);
     let lot = fields::optional(input.lot, "lot", 50, &mut errors);
     errors.finish()?;

@@ -12,7 +12,6 @@ use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::StreamExt;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,8 +37,7 @@ pub const SCOPES: [&str; 2] = ["import_vaccinations", "import_test_results"];
 const KEY_PREFIX: &str = "atk_";
 /// Records per committed chunk.
 pub const CHUNK: usize = 200;
-/// The largest import body, 32 MiB: a day of the city's vaccinations.
-const IMPORT_BYTES: usize = 32 * 1024 * 1024;
+/// The most records one import holds: a day of the city's vaccinations.
 const IMPORT_RECORDS: usize = 200_000;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -292,7 +290,9 @@ pub struct ImportJobView {
     pub id: String,
     /// `vaccinations` or `test_results`.
     pub kind: String,
-    /// `running` or `done`.
+    /// `running`, `done`, or `failed` when an error stopped it: the records
+    /// processed before it are kept, and sending the file again completes
+    /// the import.
     pub state: String,
     pub total: i32,
     pub processed: i32,
@@ -353,20 +353,6 @@ pub struct ImportFormat {
     /// `ndjson` (one JSON record a line) or `csv` (a header row naming the
     /// fields); read from the Content-Type when omitted.
     pub format: Option<String>,
-}
-
-async fn read_body(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|err| {
-            ApiError::bad_request("malformed_body", format!("The body cannot be read: {err}"))
-        })?;
-        if body.len() + chunk.len() > IMPORT_BYTES {
-            return Err(ApiError::PayloadTooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// The records of a file in order: their line, and the record or why it
@@ -489,13 +475,7 @@ fn import_vaccination(
             "dose_number is between 1 and 10",
         );
     }
-    if record.administered_on > crate::domain::time::local_date(Utc::now()) {
-        errors.push(
-            "administered_on",
-            "in_future",
-            "a dose cannot be given in the future",
-        );
-    }
+    super::health::check_dose_date(record.administered_on, &mut errors);
     let place = fields::optional(record.place, "place", 200, &mut errors);
     let lot = fields::optional(record.lot, "lot", 50, &mut errors);
     if !errors.is_empty() {
@@ -715,8 +695,19 @@ where
                 integrations::add_progress(conn, job_id, created, unchanged, refused)?;
                 Ok(results)
             })
-            .await?;
-        results.extend(chunk_results);
+            .await;
+        match chunk_results {
+            Ok(chunk_results) => results.extend(chunk_results),
+            Err(err) => {
+                // A job left `running` would say forever that it is still
+                // going; the error itself is the caller's answer.
+                let _ = state
+                    .db
+                    .transaction(move |conn| integrations::fail_job(conn, job_id))
+                    .await;
+                return Err(err);
+            }
+        }
     }
     let job_id = job.id;
     let job = state
@@ -743,7 +734,10 @@ where
     tag = "integrations",
     operation_id = "importVaccinations",
     params(ImportFormat),
-    request_body(content = String, content_type = "application/x-ndjson"),
+    request_body(content(
+        (String = "application/x-ndjson"),
+        (String = "text/csv"),
+    )),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The job and a result per record", body = ImportJobView),
@@ -761,7 +755,7 @@ pub async fn import_vaccinations(
     payload: web::Payload,
 ) -> Result<web::Json<ImportJobView>, ApiError> {
     let importer = importer(&state, &request, "import_vaccinations").await?;
-    let body = read_body(payload).await?;
+    let body = super::read_upload(payload, state.settings.max_body_bytes).await?;
     let records = parse::<VaccinationRecord>(&body, query.format.as_deref(), &request)?;
     let ids: Vec<Option<String>> = records
         .iter()
@@ -789,7 +783,10 @@ pub async fn import_vaccinations(
     tag = "integrations",
     operation_id = "importTestResults",
     params(ImportFormat),
-    request_body(content = String, content_type = "application/x-ndjson"),
+    request_body(content(
+        (String = "application/x-ndjson"),
+        (String = "text/csv"),
+    )),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The job and a result per record", body = ImportJobView),
@@ -807,7 +804,7 @@ pub async fn import_test_results(
     payload: web::Payload,
 ) -> Result<web::Json<ImportJobView>, ApiError> {
     let importer = importer(&state, &request, "import_test_results").await?;
-    let body = read_body(payload).await?;
+    let body = super::read_upload(payload, state.settings.max_body_bytes).await?;
     let records = parse::<TestResultRecord>(&body, query.format.as_deref(), &request)?;
     let ids: Vec<Option<String>> = records
         .iter()

@@ -239,12 +239,10 @@ pub async fn import_legacy_organizations(
     state: web::Data<AppState>,
     principal: Principal,
     query: web::Query<ImportQuery>,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> Result<web::Json<ImportReport>, ApiError> {
     principal.require(&[Role::CityAdmin])?;
-    if body.len() > IMPORT_LIMIT {
-        return Err(ApiError::PayloadTooLarge);
-    }
+    let body = super::read_upload(payload, IMPORT_LIMIT).await?;
     let mode = query.mode.unwrap_or_default();
     let text = std::str::from_utf8(&body)
         .map_err(|_| ApiError::field("body", "not_utf8", "the file must be UTF-8 text"))?;

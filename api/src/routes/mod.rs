@@ -59,6 +59,29 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The largest JSON body the API reads; a personal QR is under 1 KB.
 pub const JSON_LIMIT: usize = 64 * 1024;
 
+/// Reads an uploaded file (a CSV or NDJSON import) of at most `limit` bytes.
+/// Files have limits of their own, far above the JSON bodies' limit that
+/// `web::Bytes` would apply, and a larger one is refused as a problem
+/// document like every other error.
+pub async fn read_upload(
+    mut payload: actix_web::web::Payload,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|err| {
+            ApiError::bad_request("malformed_body", format!("The body cannot be read: {err}"))
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Turns a JSON body that cannot be read into a problem that says why.
 pub fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     match err {

@@ -176,6 +176,38 @@ async fn a_day_of_vaccinations_imported_twice_creates_no_duplicates(app: TestApp
     )
     .await;
     assert_eq!(job["results"][0]["errors"][0]["code"], "changed_record");
+
+    // Dates before COVID-19 vaccination began are refused record by record
+    // (PostgreSQL could not even store the first); the good record stands.
+    let record = |id: &str, dose: i32, on: String| {
+        json!({
+            "source_record_id": id,
+            "document_number": documents[1],
+            "vaccine_code": "pfizer",
+            "dose_number": dose,
+            "administered_on": on,
+        })
+        .to_string()
+    };
+    let file = [
+        record("VN-2021-1-3", 3, day.to_string()),
+        record("VN-odd-1", 4, "-0005-01-01".to_owned()),
+        record("VN-odd-2", 5, "2019-06-01".to_owned()),
+    ]
+    .join("\n");
+    let (status, job) = send(
+        &app,
+        "/imports/vaccinations",
+        secret,
+        "application/x-ndjson",
+        file,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{job}");
+    assert_eq!(outcomes(&job), ["created", "rejected", "rejected"], "{job}");
+    for result in &job["results"].as_array().unwrap()[1..] {
+        assert_eq!(result["errors"][0]["code"], "too_early", "{job}");
+    }
 }
 
 async fn test_results_import_from_csv_once(app: TestApp) {

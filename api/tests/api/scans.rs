@@ -280,6 +280,22 @@ async fn visits_are_paged_newest_first(app: TestApp) {
     );
     let (status, body) = app.get(&reversed, Some(admin_token)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // The earliest instant there is: a day before it would overflow.
+    let organization = gate.organization.id.as_str();
+    for list in [
+        format!("/checkpoints/{}/visits", gate.checkpoint),
+        format!("/organizations/{organization}/visits"),
+        format!("/organizations/{organization}/visitors"),
+    ] {
+        let (status, body) = app
+            .get(
+                &format!("{list}?until=-262143-01-01T00:00:00Z"),
+                Some(admin_token),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{list}: {body}");
+        assert_eq!(body["errors"][0]["code"], "too_early", "{list}: {body}");
+    }
     let (status, body) = app
         .get(&format!("{base}&cursor=nonsense"), Some(admin_token))
         .await;

@@ -1905,7 +1905,11 @@ export interface components {
             results: components["schemas"]["RecordResult"][];
             /** Format: date-time */
             started_at: string;
-            /** @description `running` or `done`. */
+            /**
+             * @description `running`, `done`, or `failed` when an error stopped it: the records
+             *     processed before it are kept, and sending the file again completes
+             *     the import.
+             */
             state: string;
             /** Format: int32 */
             total: number;
@@ -2580,6 +2584,18 @@ export interface components {
             /** Format: date-time */
             sampled_at: string;
         };
+        /** @description A test result as an integrator sends it. */
+        TestResultRecord: {
+            document_number: string;
+            facility?: string | null;
+            /** @description `pcr` or `rapid_antigen`. */
+            kind: string;
+            /** @description `positive` or `negative`. */
+            result: string;
+            /** Format: date-time */
+            sampled_at: string;
+            source_record_id: string;
+        };
         TestResultView: {
             /** Format: date-time */
             created_at: string;
@@ -2686,6 +2702,19 @@ export interface components {
             lot?: string | null;
             place?: string | null;
             /** @description A code of the vaccine catalogue (`GET /vaccines`), e.g. `pfizer`. */
+            vaccine_code: string;
+        };
+        /** @description A dose as an integrator sends it. */
+        VaccinationRecord: {
+            /** Format: date */
+            administered_on: string;
+            document_number: string;
+            /** Format: int32 */
+            dose_number: number;
+            lot?: string | null;
+            place?: string | null;
+            /** @description The source system's id of this record; the same id is imported once. */
+            source_record_id: string;
             vaccine_code: string;
         };
         VaccinationView: {
@@ -4970,6 +4999,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-ndjson": string;
+                "text/csv": string;
             };
         };
         responses: {
@@ -5063,6 +5093,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-ndjson": string;
+                "text/csv": string;
             };
         };
         responses: {

@@ -260,11 +260,14 @@ struct Window {
 
 fn window_of(query: &VisitQuery) -> Result<Window, ApiError> {
     let until = query.until.unwrap_or_else(Utc::now);
-    let from = query.from.unwrap_or(until - Duration::hours(24));
     let mut errors = FieldErrors::new();
-    super::fields::instant(from, super::fields::far_future(), "from", &mut errors);
+    if let Some(from) = query.from {
+        super::fields::instant(from, super::fields::far_future(), "from", &mut errors);
+    }
     super::fields::instant(until, super::fields::far_future(), "until", &mut errors);
     errors.finish()?;
+    // `until` is checked first: a day before the earliest instant would overflow.
+    let from = query.from.unwrap_or(until - Duration::hours(24));
     if from >= until {
         return Err(ApiError::field(
             "from",
