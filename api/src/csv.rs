@@ -1,6 +1,7 @@
 //! CSV in and out. Written cells are quoted as RFC 4180 asks and defused
 //! against spreadsheet formula injection; read files are split into rows
-//! that keep the line number they started on, for error reports.
+//! that keep the line number they started on, for error reports, either by
+//! [`read`] or by the csv crate through [`reader`].
 
 /// A cell a spreadsheet will show as text, never run as a formula: a value
 /// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
@@ -13,6 +14,22 @@ pub fn cell(value: &str) -> String {
     } else {
         defused.into_owned()
     }
+}
+
+/// A reader for the csv crate over an uploaded file: the byte-order mark
+/// dropped, cells trimmed, and CRLF line ends made line feeds. The csv crate
+/// counts a CRLF file's lines one short, and files saved from Excel end
+/// their lines with CRLF, so without this the line numbers of a report
+/// would not be the ones the sender sees. `flexible` lets rows differ from
+/// the header in length, for the caller to report.
+pub fn reader(text: &str, flexible: bool) -> ::csv::Reader<std::io::Cursor<Vec<u8>>> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    ::csv::ReaderBuilder::new()
+        .trim(::csv::Trim::All)
+        .flexible(flexible)
+        .from_reader(std::io::Cursor::new(
+            text.replace("\r\n", "\n").into_bytes(),
+        ))
 }
 
 /// One line of cells, ended with CRLF.
@@ -170,6 +187,20 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn the_reader_counts_crlf_lines_as_the_sender_sees_them() {
+        let mut reader = reader("\u{FEFF}a,b\r\n 1 ,2\r\n3,4\r\n", false);
+        assert_eq!(reader.headers().unwrap(), vec!["a", "b"]);
+        let lines: Vec<(u64, String)> = reader
+            .records()
+            .map(|record| {
+                let record = record.unwrap();
+                (record.position().unwrap().line(), record[0].to_owned())
+            })
+            .collect();
+        assert_eq!(lines, [(2, "1".to_owned()), (3, "3".to_owned())]);
     }
 
     #[test]

@@ -121,7 +121,6 @@ struct Exposure {
 /// hundreds of thousands would otherwise be held in memory at once.
 struct Answer {
     exposures: Vec<Exposure>,
-    truncated: bool,
 }
 
 impl Answer {
@@ -154,11 +153,14 @@ impl Answer {
                 total,
             });
         }
-        let truncated = exposures.iter().any(|e| e.total > e.listed.len() as i64);
-        Ok(Self {
-            exposures,
-            truncated,
-        })
+        Ok(Self { exposures })
+    }
+
+    /// Whether some contact visits were counted but not listed.
+    fn truncated(&self) -> bool {
+        self.exposures
+            .iter()
+            .any(|exposure| exposure.total > exposure.listed.len() as i64)
     }
 
     /// Everyone the answer names, the index person first.
@@ -296,7 +298,7 @@ pub async fn run_contact_query(
                 margin_minutes: query.margin_minutes,
                 purpose: query.purpose,
                 contact_count: answer.contact_count(),
-                contacts_truncated: answer.truncated,
+                contacts_truncated: answer.truncated(),
                 exposures: answer
                     .exposures
                     .iter()

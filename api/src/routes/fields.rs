@@ -4,9 +4,9 @@
 //! override can make a printed card or a visitor list read differently
 //! from what is stored.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::error::FieldErrors;
+use crate::error::{ApiError, FieldErrors};
 
 /// The first COVID-19 cases were reported in December 2019: no record or
 /// question about the pandemic is older. Bounding every instant also keeps
@@ -40,6 +40,39 @@ pub fn instant(at: DateTime<Utc>, latest: DateTime<Utc>, field: &str, errors: &m
             format!("{field} is later than allowed here; check the date"),
         );
     }
+}
+
+/// The window of a list of visits: `until` defaults to now and `from` to
+/// a day before it; both are real instants, `from` comes first, and the
+/// window spans at most 93 days.
+pub fn visit_window(
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
+    let until = until.unwrap_or_else(Utc::now);
+    let mut errors = FieldErrors::new();
+    if let Some(from) = from {
+        instant(from, far_future(), "from", &mut errors);
+    }
+    instant(until, far_future(), "until", &mut errors);
+    errors.finish()?;
+    // `until` is checked first: a day before the earliest instant would overflow.
+    let from = from.unwrap_or(until - Duration::hours(24));
+    if from >= until {
+        return Err(ApiError::field(
+            "from",
+            "reversed_window",
+            "from must be before until",
+        ));
+    }
+    if until - from > Duration::days(93) {
+        return Err(ApiError::field(
+            "from",
+            "window_too_long",
+            "a window spans at most 93 days",
+        ));
+    }
+    Ok((from, until))
 }
 
 /// True for characters no free-text field may hold.

@@ -386,10 +386,7 @@ fn parse<T: serde::de::DeserializeOwned>(
         .map_err(|_| ApiError::field("file", "malformed_file", "the file must be UTF-8 text"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records: Parsed<T> = if csv {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        reader
+        crate::csv::reader(text, false)
             .deserialize::<T>()
             .enumerate()
             .map(|(index, record)| {

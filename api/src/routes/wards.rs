@@ -112,15 +112,7 @@ fn read_rows(body: &[u8], ward: &str) -> Result<ReadRows, ApiError> {
     let file_error = |detail: String| ApiError::field("file", "malformed_csv", detail);
     let text = std::str::from_utf8(body)
         .map_err(|_| file_error("the file must be UTF-8 text".to_owned()))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // The csv crate counts a CRLF file's lines one short, and files saved
-    // from Excel end their lines with CRLF: plain line feeds keep the line
-    // numbers in the report the ones the officer sees.
-    let text = text.replace("\r\n", "\n");
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = crate::csv::reader(text, true);
     let header: Vec<String> = reader
         .headers()
         .map_err(|err| file_error(format!("the header cannot be read: {err}")))?

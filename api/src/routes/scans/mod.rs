@@ -259,29 +259,7 @@ struct Window {
 }
 
 fn window_of(query: &VisitQuery) -> Result<Window, ApiError> {
-    let until = query.until.unwrap_or_else(Utc::now);
-    let mut errors = FieldErrors::new();
-    if let Some(from) = query.from {
-        super::fields::instant(from, super::fields::far_future(), "from", &mut errors);
-    }
-    super::fields::instant(until, super::fields::far_future(), "until", &mut errors);
-    errors.finish()?;
-    // `until` is checked first: a day before the earliest instant would overflow.
-    let from = query.from.unwrap_or(until - Duration::hours(24));
-    if from >= until {
-        return Err(ApiError::field(
-            "from",
-            "reversed_window",
-            "from must be before until",
-        ));
-    }
-    if until - from > Duration::days(93) {
-        return Err(ApiError::field(
-            "from",
-            "window_too_long",
-            "a window spans at most 93 days",
-        ));
-    }
+    let (from, until) = super::fields::visit_window(query.from, query.until)?;
     let limit = super::PageParams {
         limit: query.limit,
         cursor: None,
